@@ -1,0 +1,207 @@
+"""Typed run configuration: one dataclass per section, each field with its help text and range.
+
+The metadata on each field (help, lo, hi, choices) serves three readers: validate(), the
+CLI's `--set key=value`, and the hyperparameter panel, which builds its form from it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A bad value; `key` names the field (e.g. "gan.lr_g") so the UI can mark it."""
+
+    def __init__(self, key: str, reason: str):
+        super().__init__(f"{key}: {reason}")
+        self.key = key
+        self.reason = reason
+
+
+def opt(default, help: str, lo=None, hi=None, choices=None, label: str = "", live: bool = False):
+    """A config field. `live`: may change while a run is going and takes effect next step."""
+    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "label": label, "live": live}
+    return field(default=default, metadata=meta)
+
+
+MODELS = ("gan", "gmm", "ae", "vae", "ae-vs-vae")
+POINT_SETS = ("ring8", "grid25", "moons", "spiral")
+IMAGE_SETS = ("digits",)
+DATA_SETS = POINT_SETS + IMAGE_SETS
+
+
+@dataclass
+class DataConfig:
+    name: str = opt("ring8", "Data set: a generated 2-D set or the offline 8x8 digits.",
+                    choices=DATA_SETS)
+    path: str = opt("", "Your own data: .npz with images (N,H,W) uint8 [and labels], "
+                        ".npz or .csv with 2-D points. Overrides the data set.")
+    n_points: int = opt(20000, "How many points to generate for a 2-D set.", lo=100, hi=2_000_000)
+    image_size: int = opt(28, "Side of the square images the model sees (digits are upsampled).",
+                          lo=8, hi=128)
+
+
+@dataclass
+class TrainConfig:
+    steps: int = opt(5000, "Training steps (one step = one generator update).", lo=1, hi=10_000_000)
+    batch_size: int = opt(256, "Examples per step.", lo=1, hi=65536)
+    seed: int = opt(0, "Random seed: the same seed gives the same run.", lo=0, hi=2**31 - 1)
+    device: str = opt("auto", "Where to train: auto picks cuda, then mps, then cpu.",
+                      choices=("auto", "cpu", "cuda", "mps"))
+    preview_every: int = opt(100, "Redraw samples every N steps.", lo=1, hi=1_000_000)
+    checkpoint_every: int = opt(1000, "Write checkpoint.pt every N steps.", lo=1, hi=10_000_000)
+
+
+@dataclass
+class GANConfig:
+    latent_dim: int = opt(16, "Size of the noise vector z the generator starts from.", lo=1, hi=1024)
+    hidden: int = opt(256, "Width of each hidden layer of G and D.", lo=4, hi=8192)
+    layers: int = opt(3, "Hidden layers in G and in D.", lo=1, hi=12)
+    lr_g: float = opt(2e-4, "Generator learning rate (Adam). Typical 1e-4 to 1e-3.",
+                      lo=1e-7, hi=1.0, live=True)
+    lr_d: float = opt(2e-4, "Discriminator learning rate (Adam). Typical 1e-4 to 1e-3.",
+                      lo=1e-7, hi=1.0, live=True)
+    beta1: float = opt(0.5, "Adam beta1 (momentum); GANs like 0.5 or lower.", lo=0.0, hi=0.999,
+                       live=True)
+    beta2: float = opt(0.999, "Adam beta2.", lo=0.0, hi=0.9999, live=True)
+    d_steps: int = opt(1, "Discriminator updates per generator update.", lo=1, hi=20, live=True)
+
+
+@dataclass
+class RunConfig:
+    model: str = opt("gan", "Model family.", choices=MODELS)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    gan: GANConfig = field(default_factory=GANConfig)
+
+    # -- (de)serialisation --------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        cfg = cls()
+        if not isinstance(d, dict):
+            raise ConfigError("config", "must be a JSON object")
+        for key, value in d.items():
+            if key not in _sections(cfg) and key != "model":
+                raise ConfigError(key, "unknown section")
+            if isinstance(value, dict):
+                for sub, v in value.items():
+                    cfg.set(f"{key}.{sub}", v)
+            else:
+                cfg.set(key, value)
+        return cfg
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def copy(self) -> "RunConfig":
+        return RunConfig.from_dict(self.to_dict())
+
+    # -- access by dotted key ------------------------------------------------------------
+    def field_info(self, key: str) -> tuple[Any, dataclasses.Field]:
+        """(owner object, dataclass field) for "section.name" or "model"."""
+        parts = key.split(".")
+        owner: Any = self
+        for p in parts[:-1]:
+            if p not in _sections(owner):
+                raise ConfigError(key, "unknown setting")
+            owner = getattr(owner, p)
+        fields = {f.name: f for f in dataclasses.fields(owner)}
+        f = fields.get(parts[-1])
+        if f is None or f.name in _sections(owner):
+            raise ConfigError(key, "unknown setting")
+        return owner, f
+
+    def get(self, key: str):
+        owner, f = self.field_info(key)
+        return getattr(owner, f.name)
+
+    def set(self, key: str, value) -> None:
+        """Set a field from a string or a value of the right type; raises ConfigError."""
+        owner, f = self.field_info(key)
+        setattr(owner, f.name, _coerce(key, f, value))
+
+    def keys(self) -> list[str]:
+        out = ["model"]
+        for name in _sections(self):
+            out += [f"{name}.{f.name}" for f in dataclasses.fields(getattr(self, name))]
+        return out
+
+    # -- validation ------------------------------------------------------------------------
+    def errors(self) -> dict[str, str]:
+        """Every bad field, key -> reason (empty when the config is valid)."""
+        errs: dict[str, str] = {}
+        for key in self.keys():
+            owner, f = self.field_info(key)
+            reason = _check(f, getattr(owner, f.name))
+            if reason:
+                errs[key] = reason
+        if self.train.batch_size > self.data.n_points and not self.data.path \
+                and self.data.name in POINT_SETS:
+            errs.setdefault("train.batch_size", f"larger than the data set ({self.data.n_points} points)")
+        return errs
+
+    def validate(self) -> "RunConfig":
+        errs = self.errors()
+        if errs:
+            key, reason = next(iter(errs.items()))
+            raise ConfigError(key, reason)
+        return self
+
+
+def _sections(obj) -> list[str]:
+    return [f.name for f in dataclasses.fields(obj) if dataclasses.is_dataclass(f.type)
+            or (isinstance(f.type, str) and f.type.endswith("Config"))]
+
+
+def _coerce(key: str, f: dataclasses.Field, value):
+    kind = f.type if isinstance(f.type, str) else f.type.__name__
+    try:
+        if kind == "bool":
+            if isinstance(value, str):
+                low = value.strip().lower()
+                if low not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                    raise ValueError
+                return low in ("1", "true", "yes", "on")
+            if not isinstance(value, (bool, int)):
+                raise ValueError
+            return bool(value)
+        if kind == "int":
+            if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            if isinstance(value, str):
+                value = value.strip()
+                return int(float(value)) if "e" in value.lower() and float(value).is_integer() \
+                    else int(value)
+            return int(value)
+        if kind == "float":
+            if isinstance(value, bool):
+                raise ValueError
+            v = float(value.strip() if isinstance(value, str) else value)
+            return v
+        if kind == "str":
+            if not isinstance(value, str):
+                raise ValueError
+            return value
+    except (ValueError, TypeError, OverflowError):
+        raise ConfigError(key, f"expected {'a number' if kind in ('int', 'float') else kind}"
+                               f", got {str(value)[:40]!r}") from None
+    raise ConfigError(key, f"unsupported type {kind}")
+
+
+def _check(f: dataclasses.Field, value) -> str:
+    m = f.metadata
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if m.get("choices") and value not in m["choices"]:
+        return f"must be one of {', '.join(map(str, m['choices']))}"
+    if m.get("lo") is not None and value < m["lo"]:
+        return f"must be at least {m['lo']}"
+    if m.get("hi") is not None and value > m["hi"]:
+        return f"must be at most {m['hi']}"
+    return ""

@@ -1,0 +1,27 @@
+"""Engine registry: model name -> constructor. Imports are lazy so start-up stays fast."""
+from __future__ import annotations
+
+import importlib
+
+import torch
+
+from ..devices import pick_device
+from .base import Engine, StepResult
+
+# model name -> "module:Class"; each class is built as Class(cfg, device)
+FAMILIES = {
+    "gan": "studio.core.engines.gan:GANEngine",
+}
+
+
+def make_engine(cfg, device: torch.device | None = None) -> Engine:
+    """Build the engine a (validated) config names; DataError/DeviceError on bad input."""
+    if cfg.model not in FAMILIES:
+        from ...config import ConfigError
+        raise ConfigError("model", f"no engine for {cfg.model!r} yet")
+    device = pick_device(cfg.train.device) if device is None else device
+    module, cls = FAMILIES[cfg.model].split(":")
+    return getattr(importlib.import_module(module), cls)(cfg, device)
+
+
+__all__ = ["Engine", "StepResult", "make_engine", "FAMILIES"]

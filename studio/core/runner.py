@@ -1,0 +1,61 @@
+"""The training loop shared by the CLI and the GUI worker.
+
+`run()` hands control back after every batch of `every` steps: metrics of the batch are
+fetched from the device in one transfer (one host sync per batch, not per step), checked
+for NaN/Inf, and yielded as plain floats. Stopping is a flag the caller sets.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Iterator
+
+import torch
+
+from .engines.base import Engine, StepResult
+
+
+def fetch_metrics(results: list[StepResult]) -> None:
+    """Replace tensor metrics by floats in place, with a single device->host copy."""
+    tensors = [(r, k, v) for r in results for k, v in r.metrics.items() if torch.is_tensor(v)]
+    if not tensors:
+        return
+    values = torch.stack([v.detach().float().reshape(()) for _, _, v in tensors]).cpu().tolist()
+    for (r, k, _), value in zip(tensors, values):
+        r.metrics[k] = value
+
+
+def first_nonfinite(result: StepResult) -> str:
+    for k, v in result.metrics.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            return k
+    return ""
+
+
+def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
+        every: int = 10, preview_every: int = 100) -> Iterator[list[StepResult]]:
+    """Train until `engine.step_count == steps` or `stop()`; yield batches of StepResults.
+
+    The last result of a batch carries `preview` when a preview was due inside the batch,
+    and `diverged` names a non-finite metric (the caller pauses; the loop ends there).
+    """
+    every = max(1, every)
+    while engine.step_count < steps and not stop():
+        batch: list[StepResult] = []
+        want_preview = False
+        while len(batch) < every and engine.step_count < steps:
+            r = engine.step()
+            batch.append(r)
+            if r.step % preview_every == 0 or r.step == steps:
+                want_preview = True
+            if stop():
+                break
+        fetch_metrics(batch)
+        for r in batch:
+            bad = first_nonfinite(r)
+            if bad:
+                r.diverged = bad
+                yield batch[: batch.index(r) + 1]
+                return
+        if want_preview:
+            batch[-1].preview = engine.preview()
+        yield batch
