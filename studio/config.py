@@ -30,7 +30,8 @@ def opt(default, help: str, lo=None, hi=None, choices=None, label: str = "", liv
 MODELS = ("gan", "gmm", "ae", "vae", "ae-vs-vae")
 POINT_SETS = ("ring8", "grid25", "moons", "spiral")
 IMAGE_SETS = ("digits",)
-DATA_SETS = POINT_SETS + IMAGE_SETS
+MIXTURE_SETS = ("blobs",)  # points drawn from a random true Gaussian mixture (gmm only)
+DATA_SETS = POINT_SETS + IMAGE_SETS + MIXTURE_SETS
 
 
 @dataclass
@@ -71,11 +72,56 @@ class GANConfig:
 
 
 @dataclass
+class VAEConfig:
+    latent_dim: int = opt(8, "Size of the latent code z (2 lets the explorer show it directly).",
+                          lo=2, hi=64)
+    arch: str = opt("mlp", "Encoder/decoder: fully connected (mlp) or convolutional (conv).",
+                    choices=("mlp", "conv"))
+    hidden: int = opt(256, "Width of the hidden layers (mlp) or of the dense layer (conv).",
+                      lo=8, hi=8192)
+    channels: int = opt(32, "Channels of the first conv layer (conv only; doubled after).",
+                        lo=4, hi=512)
+    recon: str = opt("bce", "Reconstruction loss, summed over pixels: bce (pixels as "
+                            "probabilities) or mse.", choices=("bce", "mse"))
+    beta: float = opt(1.0, "Weight of the KL term (VAE). 0 gives an autoencoder; >1 a "
+                           "smoother, blurrier beta-VAE.", lo=0.0, hi=100.0, live=True)
+    warmup_steps: int = opt(500, "Steps over which beta ramps up from 0 (avoids early "
+                                 "posterior collapse).", lo=0, hi=10_000_000, live=True)
+    logvar_floor: float = opt(-6.0, "Smallest log-variance the encoder can output (keeps the "
+                                    "posterior from collapsing to a point).", lo=-20.0, hi=2.0)
+    conditional: bool = opt(False, "Conditional VAE: the label joins encoder and decoder "
+                                   "inputs (needs labelled data).")
+    lr: float = opt(1e-3, "Learning rate (Adam).", lo=1e-7, hi=1.0, live=True)
+
+
+@dataclass
+class GMMConfig:
+    k: int = opt(4, "Number of Gaussian components K (an init file sets its own K).", lo=1, hi=64)
+    covariance_type: str = opt("full", "Shape of each covariance: full, tied (one shared), "
+                               "diag (axis-aligned) or spherical (round).",
+                               choices=("full", "tied", "diag", "spherical"))
+    reg_covar: float = opt(1e-6, "Added to each covariance diagonal so it stays invertible "
+                           "(as scikit-learn).", lo=0.0, hi=1e3)
+    tol: float = opt(1e-3, "Stop when the mean log-likelihood changes by less than this.",
+                     lo=0.0, hi=1e3)
+    init: str = opt("kmeans++", "Starting parameters: k-means++ seeds, random "
+                    "responsibilities, or means at random data points.",
+                    choices=("kmeans++", "random", "random_from_data"))
+    init_file: str = opt("", "A .npz with weights (K,), means (K,d), covariances (K,d,d) to "
+                         "start from. Overrides gmm.init and gmm.k.")
+    true_k: int = opt(4, "Components of the true mixture that data.name=blobs draws from.",
+                      lo=1, hi=32)
+    dim: int = opt(2, "Dimension of the points data.name=blobs draws (1 or 2).", lo=1, hi=2)
+
+
+@dataclass
 class RunConfig:
     model: str = opt("gan", "Model family.", choices=MODELS)
     data: DataConfig = field(default_factory=DataConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     gan: GANConfig = field(default_factory=GANConfig)
+    gmm: GMMConfig = field(default_factory=GMMConfig)
+    vae: VAEConfig = field(default_factory=VAEConfig)
 
     # -- (de)serialisation --------------------------------------------------------------
     def to_dict(self) -> dict:

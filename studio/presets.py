@@ -31,7 +31,7 @@ _ALL = [
     Preset("gan-ring8", "A GAN learns a ring of 8 tight Gaussians (2-D, about a minute on CPU).", {
         "model": "gan", "data.name": "ring8", "gan.latent_dim": 2, "gan.hidden": 256,
         "gan.layers": 3, "gan.lr_g": 1e-4, "gan.lr_d": 1e-4, "train.batch_size": 256,
-        "train.steps": 5000, "train.preview_every": 100}),
+        "train.steps": 5000, "train.preview_every": 50}),
     Preset("gan-grid25", "A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).", {
         "model": "gan", "data.name": "grid25", "gan.latent_dim": 2, "gan.hidden": 256,
         "gan.layers": 3, "gan.lr_g": 1e-4, "gan.lr_d": 1e-4, "train.batch_size": 256,
@@ -40,6 +40,30 @@ _ALL = [
         "model": "gan", "data.name": "digits", "data.image_size": 16, "gan.latent_dim": 32,
         "gan.hidden": 256, "gan.layers": 2, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
         "train.batch_size": 128, "train.steps": 4000, "train.preview_every": 100}),
+    Preset("gmm-blobs", "EM fits 4 Gaussians to points drawn from a known mixture (2-D).", {
+        "model": "gmm", "data.name": "blobs", "data.n_points": 2000, "gmm.true_k": 4,
+        "gmm.k": 4, "gmm.covariance_type": "full", "gmm.init": "kmeans++",
+        "train.steps": 200, "train.preview_every": 10}),
+    Preset("gmm-ring", "EM fits 8 round Gaussians to the ring of 8 (2-D).", {
+        "model": "gmm", "data.name": "ring8", "data.n_points": 2000, "gmm.k": 8,
+        "gmm.covariance_type": "spherical", "gmm.init": "kmeans++", "train.steps": 300,
+        "train.preview_every": 10}),
+    Preset("ae-digits", "An autoencoder with a 2-D code on the offline digits: explore its "
+           "latent space (random codes decode poorly).", {
+        "model": "ae", "data.name": "digits", "data.image_size": 16, "vae.latent_dim": 2,
+        "vae.arch": "mlp", "vae.hidden": 256, "vae.lr": 1e-3, "train.batch_size": 128,
+        "train.steps": 3000, "train.preview_every": 100}),
+    Preset("vae-digits", "A VAE with a 2-D latent on the offline digits: drag in the explorer "
+           "to decode any point.", {
+        "model": "vae", "data.name": "digits", "data.image_size": 16, "vae.latent_dim": 2,
+        "vae.arch": "mlp", "vae.hidden": 256, "vae.beta": 1.0, "vae.warmup_steps": 300,
+        "vae.lr": 1e-3, "train.batch_size": 128, "train.steps": 3000,
+        "train.preview_every": 100}),
+    Preset("ae-vs-vae-digits", "An AE and a VAE of the same architecture trained side by side "
+           "on the digits; the same random codes decoded by both.", {
+        "model": "ae-vs-vae", "data.name": "digits", "data.image_size": 16,
+        "vae.latent_dim": 8, "vae.arch": "mlp", "vae.hidden": 256, "vae.warmup_steps": 300,
+        "train.batch_size": 128, "train.steps": 3000, "train.preview_every": 100}),
 ]
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}

@@ -32,8 +32,12 @@ def first_nonfinite(result: StepResult) -> str:
 
 
 def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
-        every: int = 10, preview_every: int = 100) -> Iterator[list[StepResult]]:
+        every: int = 10, preview_every: int = 100,
+        interrupt: Callable[[], bool] = lambda: False) -> Iterator[list[StepResult]]:
     """Train until `engine.step_count == steps` or `stop()`; yield batches of StepResults.
+
+    `interrupt()` ends the current batch early (so a pause takes effect within one step)
+    without ending the run.
 
     The last result of a batch carries `preview` when a preview was due inside the batch,
     and `diverged` names a non-finite metric (the caller pauses; the loop ends there).
@@ -47,7 +51,7 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
             batch.append(r)
             if r.step % preview_every == 0 or r.step == steps:
                 want_preview = True
-            if stop():
+            if stop() or interrupt():
                 break
         fetch_metrics(batch)
         for r in batch:

@@ -11,6 +11,10 @@ from .base import Engine, StepResult
 # model name -> "module:Class"; each class is built as Class(cfg, device)
 FAMILIES = {
     "gan": "studio.core.engines.gan:GANEngine",
+    "gmm": "studio.core.engines.gmm:GMMEngine",
+    "ae": "studio.core.engines.vae:AEEngine",
+    "vae": "studio.core.engines.vae:VAEEngine",
+    "ae-vs-vae": "studio.core.engines.vae:AEvsVAEEngine",
 }
 
 

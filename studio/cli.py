@@ -1,0 +1,188 @@
+"""Command line: presets, train, sample. No Qt is imported here.
+
+Bad input exits with status 2 and one line naming the field or file and why.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .config import ConfigError, RunConfig
+from .presets import PRESETS
+
+
+class UsageError(Exception):
+    """One-line error for the user; exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="main.py", description="Generative Studio: train generative models.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("presets", help="list the presets")
+
+    t = sub.add_parser("train", help="train a preset headless, writing a run directory")
+    t.add_argument("--preset", required=True, help="preset name (see `presets`)")
+    t.add_argument("--out", required=True, help="run directory to write")
+    t.add_argument("--steps", type=int, help="training steps (overrides the preset)")
+    t.add_argument("--seed", type=int, help="random seed")
+    t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="where to train")
+    t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a setting, e.g. --set gan.lr_g=1e-4 (repeatable)")
+    t.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("sample", help="draw samples from a trained run")
+    s.add_argument("run_dir", help="a run directory written by `train`")
+    s.add_argument("--n", type=int, default=64, help="how many samples")
+    s.add_argument("--out", required=True, help="output .npz file")
+    s.add_argument("--seed", type=int, default=0, help="random seed for the noise")
+    s.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+
+    return p
+
+
+def config_from_args(args) -> RunConfig:
+    if args.preset not in PRESETS:
+        raise UsageError(f"--preset: unknown preset {args.preset!r} "
+                         f"(one of: {', '.join(PRESETS)})")
+    cfg = PRESETS[args.preset].config()
+    if args.steps is not None:
+        cfg.set("train.steps", args.steps)
+    if args.seed is not None:
+        cfg.set("train.seed", args.seed)
+    if args.device is not None:
+        cfg.set("train.device", args.device)
+    for item in args.set:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise UsageError(f"--set {item!r}: expected KEY=VALUE")
+        cfg.set(key.strip(), value)
+    return cfg.validate()
+
+
+def cmd_presets(args) -> int:
+    for p in PRESETS.values():
+        print(f"{p.name:<24} {p.model:<10} {p.data:<10} {p.description}")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from .core.engines import make_engine
+    from .core.rundir import RunDir, load_checkpoint
+    from .core.runner import run
+
+    cfg = config_from_args(args)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a directory")
+    history = None
+    if args.resume:
+        ck = load_checkpoint(out)
+        steps = cfg.train.steps
+        cfg = ck["config"]
+        cfg.train.steps = max(steps, ck["step"])
+    engine = make_engine(cfg)
+    rd = RunDir(out, cfg, resume=args.resume)
+    if args.resume:
+        engine.load_state_dict(ck["engine"])
+        rd.truncate_metrics(engine.step_count)
+        history = ck["history"]
+    hist = history or {}
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+        bar = tqdm(total=cfg.train.steps, initial=engine.step_count, unit="step",
+                   dynamic_ncols=True, file=sys.stderr)
+    last_ck = engine.step_count
+    start = time.perf_counter()
+    for batch in run(engine, cfg.train.steps, every=20, preview_every=cfg.train.preview_every):
+        rd.append_metrics(batch)
+        for r in batch:
+            for k, v in r.metrics.items():
+                hist.setdefault(k, []).append(float(v))
+        if batch[-1].diverged:
+            rd.save_checkpoint(engine, hist)
+            print(f"error: step {batch[-1].step}: {batch[-1].diverged} became NaN/Inf; "
+                  f"training stopped (checkpoint saved; try a lower learning rate)",
+                  file=sys.stderr)
+            return 3
+        if batch[-1].preview is not None:
+            rd.save_preview(batch[-1].step, batch[-1].preview)
+        if engine.step_count - last_ck >= cfg.train.checkpoint_every:
+            rd.save_checkpoint(engine, hist)
+            last_ck = engine.step_count
+        if bar is not None:
+            bar.update(len(batch))
+            bar.set_postfix({k: f"{v:.3g}" for k, v in list(batch[-1].metrics.items())[:3]},
+                            refresh=False)
+    rd.save_checkpoint(engine, hist)
+    if hasattr(engine, "export"):
+        engine.export(out)
+    if bar is not None:
+        bar.close()
+    took = time.perf_counter() - start
+    print(f"trained {cfg.model} on {cfg.data.path or cfg.data.name} for {engine.step_count} steps "
+          f"in {took:.1f} s -> {out}")
+    return 0
+
+
+def load_run(run_dir, device: str = "cpu"):
+    """(config, engine) restored from a run directory's checkpoint."""
+    from .core.devices import pick_device
+    from .core.engines import make_engine
+    from .core.rundir import load_checkpoint
+
+    ck = load_checkpoint(run_dir)
+    cfg = ck["config"]
+    cfg.train.device = device
+    engine = make_engine(cfg, pick_device(device))
+    engine.load_state_dict(ck["engine"])
+    return cfg, engine
+
+
+def cmd_sample(args) -> int:
+    import numpy as np
+    import torch
+
+    if args.n < 1:
+        raise UsageError("--n: must be at least 1")
+    out = Path(args.out)
+    if out.suffix != ".npz":
+        raise UsageError(f"--out {out}: must end in .npz")
+    cfg, engine = load_run(args.run_dir, args.device)
+    torch.manual_seed(args.seed)
+    if hasattr(engine, "gen"):
+        engine.gen.manual_seed(args.seed)
+    arrays = engine.sample(args.n)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(out, **{k: np.asarray(v) for k, v in arrays.items()})
+    print(f"wrote {', '.join(f'{k} {tuple(np.shape(v))}' for k, v in arrays.items())} -> {out}")
+    return 0
+
+
+COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample}
+
+
+def main(argv: list[str]) -> int:
+    from .core.data import DataError
+    from .core.devices import DeviceError
+    from .core.rundir import CheckpointError
+
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise UsageError("expected a command: presets, train or sample")
+        return COMMANDS[args.command](args)
+    except (UsageError, ConfigError, DataError, DeviceError, CheckpointError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,123 @@
+"""Encoders and decoders for the autoencoder and the VAE, fully connected or convolutional.
+
+An encoder maps x (B,C,H,W) [and a one-hot label] to (mu, raw) where raw is the
+log-variance before the floor (None for a plain autoencoder). A decoder maps z [and a
+one-hot label] to pixel logits (B,C,H,W): sigmoid gives the image in [0,1].
+AE and VAE share these classes, so "the same architecture" is literally the same code.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def _one_hot(y: torch.Tensor | None, k: int) -> torch.Tensor | None:
+    return F.one_hot(y, k).float() if (y is not None and k) else None
+
+
+class MLPEncoder(nn.Module):
+    def __init__(self, shape: tuple[int, int, int], latent: int, hidden: int,
+                 variational: bool, num_classes: int = 0):
+        super().__init__()
+        self.num_classes = num_classes
+        self.body = nn.Sequential(
+            nn.Linear(math.prod(shape) + num_classes, hidden), nn.ReLU(),
+            nn.Linear(hidden, hidden), nn.ReLU())
+        self.mu = nn.Linear(hidden, latent)
+        self.logvar = nn.Linear(hidden, latent) if variational else None
+
+    def forward(self, x, y=None):
+        h = x.flatten(1)
+        oh = _one_hot(y, self.num_classes)
+        if oh is not None:
+            h = torch.cat([h, oh], 1)
+        h = self.body(h)
+        return self.mu(h), (self.logvar(h) if self.logvar is not None else None)
+
+
+class MLPDecoder(nn.Module):
+    def __init__(self, shape: tuple[int, int, int], latent: int, hidden: int,
+                 num_classes: int = 0):
+        super().__init__()
+        self.shape, self.num_classes = tuple(shape), num_classes
+        self.net = nn.Sequential(
+            nn.Linear(latent + num_classes, hidden), nn.ReLU(),
+            nn.Linear(hidden, hidden), nn.ReLU(),
+            nn.Linear(hidden, math.prod(shape)))
+
+    def forward(self, z, y=None):
+        oh = _one_hot(y, self.num_classes)
+        if oh is not None:
+            z = torch.cat([z, oh], 1)
+        return self.net(z).view(-1, *self.shape)
+
+
+def _half(n: int) -> int:
+    return (n + 1) // 2  # a 3x3, stride 2, padding 1 conv maps n -> ceil(n / 2)
+
+
+class ConvEncoder(nn.Module):
+    """Two stride-2 convs then dense layers; the label enters as constant one-hot planes."""
+
+    def __init__(self, shape: tuple[int, int, int], latent: int, hidden: int, channels: int,
+                 variational: bool, num_classes: int = 0):
+        super().__init__()
+        c, h, w = shape
+        self.num_classes = num_classes
+        c1, c2 = channels, channels * 2
+        h4, w4 = _half(_half(h)), _half(_half(w))
+        self.conv = nn.Sequential(
+            nn.Conv2d(c + num_classes, c1, 3, 2, 1), nn.LeakyReLU(0.2),  # (C+K,H,W) -> (c1,H/2,W/2)
+            nn.Conv2d(c1, c2, 3, 2, 1), nn.LeakyReLU(0.2),  # (c1,H/2,W/2) -> (c2,H/4,W/4)
+            nn.Flatten())  # -> (c2*H/4*W/4,)
+        self.dense = nn.Sequential(nn.Linear(c2 * h4 * w4, hidden), nn.LeakyReLU(0.2))
+        self.mu = nn.Linear(hidden, latent)
+        self.logvar = nn.Linear(hidden, latent) if variational else None
+
+    def forward(self, x, y=None):
+        oh = _one_hot(y, self.num_classes)
+        if oh is not None:
+            x = torch.cat([x, oh[:, :, None, None].expand(-1, -1, *x.shape[2:])], 1)
+        h = self.dense(self.conv(x))
+        return self.mu(h), (self.logvar(h) if self.logvar is not None else None)
+
+
+class ConvDecoder(nn.Module):
+    """Dense layers to a (c2, H/4, W/4) map, two stride-2 transposed convs, crop to (H, W)."""
+
+    def __init__(self, shape: tuple[int, int, int], latent: int, hidden: int, channels: int,
+                 num_classes: int = 0):
+        super().__init__()
+        c, h, w = shape
+        self.shape, self.num_classes = tuple(shape), num_classes
+        c1, c2 = channels, channels * 2
+        self.h4, self.w4, self.c2 = _half(_half(h)), _half(_half(w)), c2
+        self.dense = nn.Sequential(
+            nn.Linear(latent + num_classes, hidden), nn.ReLU(),
+            nn.Linear(hidden, c2 * self.h4 * self.w4), nn.ReLU())
+        self.deconv = nn.Sequential(
+            nn.ConvTranspose2d(c2, c1, 4, 2, 1), nn.ReLU(),  # (c2,H/4,W/4) -> (c1,H/2,W/2)
+            nn.ConvTranspose2d(c1, c, 4, 2, 1))  # (c1,H/2,W/2) -> (C,H,W) (+ up to 3 px, cropped)
+
+    def forward(self, z, y=None):
+        oh = _one_hot(y, self.num_classes)
+        if oh is not None:
+            z = torch.cat([z, oh], 1)
+        x = self.deconv(self.dense(z).view(-1, self.c2, self.h4, self.w4))
+        return x[:, :, : self.shape[1], : self.shape[2]]
+
+
+def make_encoder_decoder(vcfg, shape, variational: bool, num_classes: int = 0):
+    """(encoder, decoder) for a VAEConfig; `num_classes` > 0 makes them conditional."""
+    shape = tuple(shape)
+    k = num_classes if vcfg.conditional else 0
+    if vcfg.arch == "conv":
+        enc = ConvEncoder(shape, vcfg.latent_dim, vcfg.hidden, vcfg.channels, variational, k)
+        dec = ConvDecoder(shape, vcfg.latent_dim, vcfg.hidden, vcfg.channels, k)
+    else:
+        enc = MLPEncoder(shape, vcfg.latent_dim, vcfg.hidden, variational, k)
+        dec = MLPDecoder(shape, vcfg.latent_dim, vcfg.hidden, k)
+    return enc, dec

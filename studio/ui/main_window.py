@@ -1,0 +1,244 @@
+"""The studio window: docks the panels and owns one TrainingController."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
+                               QMessageBox)
+
+from ..config import RunConfig
+from ..core.rundir import CheckpointError, load_checkpoint
+from ..presets import DEFAULT_PRESET, PRESETS
+from .panels.controls import ControlPanel
+from .panels.losses import LossPanel
+from .panels.samples import SamplePanel
+from .worker import TrainingController
+
+
+def runs_root() -> Path:
+    """Where the window writes its runs (GENERATIVE_STUDIO_RUNS overrides)."""
+    env = os.environ.get("GENERATIVE_STUDIO_RUNS")
+    if env:
+        return Path(env)
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".generative-studio") / "runs"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, preset: str = DEFAULT_PRESET):
+        super().__init__()
+        self.setWindowTitle("Generative Studio")
+        self.resize(1400, 860)
+        self.controller = TrainingController(self)
+        self.run_dir: Path | None = None
+        self.resume_state: dict | None = None
+        self.step = 0
+
+        self.controls = ControlPanel(PRESETS[preset].config())
+        self.controls.preset.setCurrentText(preset)
+        self.losses = LossPanel()
+        self.samples = SamplePanel()
+        self.setCentralWidget(self.samples)
+        self._dock("Model && hyperparameters", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.loss_dock = self._dock("Losses", self.losses, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
+
+        self.state_label = QLabel()
+        self.device_label = QLabel()
+        self.statusBar().addPermanentWidget(self.device_label)
+        self.statusBar().addPermanentWidget(self.state_label)
+        self._make_actions()
+
+        self.controls.start_requested.connect(self._on_start)
+        self.controls.pause_requested.connect(self._on_pause)
+        self.controls.stop_requested.connect(self.controller.stop)
+        self.controls.preset_chosen.connect(self.load_preset)
+        self.controls.config_changed.connect(self._on_config_changed)
+        self.controller.state_changed.connect(self._on_state)
+        self._on_state("idle")
+        self.device_label.setText(f"Device: {self.controls.cfg.train.device}")
+
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _make_actions(self) -> None:
+        def action(menu, text, slot, shortcut=None):
+            a = QAction(text, self)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
+        file = self.menuBar().addMenu("&File")
+        self.open_action = action(file, "&Open checkpoint…", self._on_open, "Ctrl+O")
+        self.save_action = action(file, "&Save checkpoint…", self._on_save, "Ctrl+S")
+        file.addSeparator()
+        action(file, "Export samples as &PNG…", self._on_export_png, "Ctrl+E")
+        action(file, "Export losses as &CSV…", self._on_export_csv, "Ctrl+Shift+E")
+        file.addSeparator()
+        action(file, "&Quit", self.close, "Ctrl+Q")
+        run = self.menuBar().addMenu("&Run")
+        action(run, "&Start", self._on_start_shortcut, "Ctrl+Return")
+        action(run, "&Pause / Resume", lambda: self._on_pause(self.controller.state == "running"),
+               "Ctrl+P")
+        action(run, "S&top", self.controller.stop, "Ctrl+.")
+
+    # -- presets and config -------------------------------------------------------------------
+    def load_preset(self, name: str) -> None:
+        if self.controller.state != "idle":
+            return
+        self.resume_state = None
+        self.controls.set_config(PRESETS[name].config(), preset=name)
+        self.losses.reset()
+        self.samples.reset()
+        self.controls.set_progress(0, PRESETS[name].config().train.steps, 0)
+
+    def _on_config_changed(self, cfg: RunConfig) -> None:
+        worker = self.controller.worker
+        if worker is not None and self.controls.is_valid():
+            worker.request_hyperparameters(cfg)
+
+    # -- running ---------------------------------------------------------------------------------
+    def _on_start_shortcut(self) -> None:
+        if self.controls.start_btn.isEnabled():
+            self._on_start()
+
+    def _on_start(self) -> None:
+        if self.controller.state != "idle" or not self.controls.is_valid():
+            return
+        cfg = self.controls.cfg.copy()
+        resume = self.resume_state
+        if resume is None:
+            self.losses.reset()
+            self.samples.reset()
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            self.run_dir = runs_root() / f"{self.controls.preset.currentText()}-{stamp}"
+        self.controller.start(cfg, self.run_dir, resume, connect=self._connect_worker)
+        self.resume_state = None
+
+    def _connect_worker(self, worker) -> None:
+        worker.metrics.connect(self.losses.append)
+        worker.preview.connect(self.samples.show_preview)
+        worker.progress.connect(self._on_progress)
+        worker.started.connect(lambda d: self.device_label.setText(f"Device: {d}"))
+        worker.diverged.connect(self._on_diverged)
+        worker.failed.connect(self._on_failed)
+        worker.saved.connect(lambda p: self.statusBar().showMessage(f"Saved {p}", 5000))
+
+    def _on_pause(self, pause: bool) -> None:
+        (self.controller.pause if pause else self.controller.resume)()
+
+    def _on_progress(self, step: int, total: int, rate: float) -> None:
+        self.step = step
+        self.controls.set_progress(step, total, rate)
+
+    def _on_state(self, state: str) -> None:
+        self.controls.set_run_state(state)
+        self.state_label.setText(f"State: {state}")
+        self.open_action.setEnabled(state == "idle")
+
+    def _on_diverged(self, step: int, name: str) -> None:
+        msg = (f"Training diverged at step {step}: {name} became NaN or infinite. The run is "
+               f"paused; lower the learning rate, then Stop and Start again.")
+        self.statusBar().showMessage(msg)
+        QMessageBox.warning(self, "Training diverged", msg)
+
+    def _on_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        QMessageBox.critical(self, "Could not train", message)
+
+    # -- files -------------------------------------------------------------------------------------
+    def _on_save(self) -> None:
+        worker = self.controller.worker
+        if worker is None:
+            QMessageBox.information(self, "Nothing to save", "Start a run first; a finished "
+                                    "run's checkpoint is already in its run directory:\n"
+                                    f"{self.run_dir or runs_root()}")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save checkpoint", "checkpoint.pt",
+                                              "Checkpoints (*.pt)")
+        if path:
+            self.save_checkpoint(path)
+
+    def save_checkpoint(self, path: str) -> None:
+        self.controller.worker.request_save(path)
+
+    def _on_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", str(runs_root()),
+                                              "Checkpoints (*.pt)")
+        if path:
+            self.open_checkpoint(path)
+
+    def open_checkpoint(self, path: str) -> bool:
+        """Load a checkpoint so that Start continues it at the same step with the same curves."""
+        if self.controller.state != "idle":
+            return False
+        try:
+            ck = load_checkpoint(path)
+        except CheckpointError as e:
+            QMessageBox.warning(self, "Cannot open checkpoint", str(e))
+            return False
+        self.controls.set_config(ck["config"])
+        self.losses.reset(ck["history"])
+        self.samples.reset()
+        self.controls.set_progress(ck["step"], ck["config"].train.steps, 0)
+        self.resume_state = ck
+        self.step = ck["step"]
+        parent = Path(path).parent
+        self.run_dir = parent if (parent / "config.json").exists() else \
+            runs_root() / f"resumed-{time.strftime('%Y%m%d-%H%M%S')}"
+        self.statusBar().showMessage(f"Opened {path} at step {ck['step']}; press Start to continue")
+        return True
+
+    def _on_export_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export samples", "samples.png", "PNG (*.png)")
+        if path:
+            self.export_png(path)
+
+    def export_png(self, path: str) -> bool:
+        from PIL import Image
+
+        img = self.samples.image_array()
+        if img is None:
+            return False
+        Image.fromarray(img).save(path)
+        return True
+
+    def _on_export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export losses", "losses.csv", "CSV (*.csv)")
+        if path:
+            self.losses.export_csv(path)
+
+    def closeEvent(self, event) -> None:
+        # Stop the worker and wait: never "QThread: Destroyed while thread is still running".
+        self.controller.wait()
+        super().closeEvent(event)
+
+
+def run_gui(argv: list[str]) -> int:
+    preset = DEFAULT_PRESET
+    if "--preset" in argv:
+        i = argv.index("--preset")
+        if i + 1 < len(argv) and argv[i + 1] in PRESETS:
+            preset = argv[i + 1]
+        else:
+            print(f"error: --preset: one of {', '.join(PRESETS)}", file=sys.stderr)
+            return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Generative Studio")
+    app.setOrganizationName("Generative Studio")
+    win = MainWindow(preset)
+    win.show()
+    return app.exec()

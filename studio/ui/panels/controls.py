@@ -1,0 +1,215 @@
+"""Model & hyperparameter panel: preset, form built from the config's field metadata,
+Start / Pause / Stop, and a progress bar with steps/s and ETA.
+
+Bad values are marked on the field itself (red, with the reason as its tooltip and in a
+line under the form) and Start is disabled until they are fixed.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout,
+                               QWidget)
+
+from ...config import ConfigError, RunConfig
+from ...presets import PRESETS
+
+# The settings shown for each model family, in order. Keys not listed keep their values.
+FORM_KEYS = {
+    "gan": ["data.name", "gan.latent_dim", "gan.hidden", "gan.layers", "gan.lr_g", "gan.lr_d",
+            "gan.beta1", "gan.beta2", "train.batch_size", "gan.d_steps", "train.steps",
+            "train.seed", "train.device", "train.preview_every"],
+}
+LABELS = {
+    "data.name": "Data set", "gan.latent_dim": "Latent dim", "gan.hidden": "Hidden width",
+    "gan.layers": "Hidden layers", "gan.lr_g": "Learning rate G", "gan.lr_d": "Learning rate D",
+    "gan.beta1": "Adam beta1", "gan.beta2": "Adam beta2", "train.batch_size": "Batch size",
+    "gan.d_steps": "D steps per G step", "train.steps": "Steps", "train.seed": "Seed",
+    "train.device": "Device", "train.preview_every": "Preview every",
+}
+INVALID_STYLE = "border: 2px solid #d33; background: #fff0f0;"
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class ControlPanel(QWidget):
+    start_requested = Signal()
+    pause_requested = Signal(bool)  # True = pause, False = resume
+    stop_requested = Signal()
+    config_changed = Signal(object)  # RunConfig, valid or not
+    preset_chosen = Signal(str)
+
+    def __init__(self, cfg: RunConfig, parent=None):
+        super().__init__(parent)
+        self.cfg = cfg.copy()
+        self.errors: dict[str, str] = {}
+        self.fields: dict[str, QWidget] = {}
+        self._running = False
+        self._paused = False
+
+        self.preset = QComboBox()
+        self.preset.addItems(list(PRESETS))
+        self.preset.setToolTip("A named starting point: model, data and hyperparameters that work.")
+        self.preset.activated.connect(lambda i: self.preset_chosen.emit(self.preset.itemText(i)))
+        self.model = QComboBox()
+        self.model.setToolTip(RunConfig.__dataclass_fields__["model"].metadata["help"])
+
+        top = QFormLayout()
+        top.addRow("Preset", self.preset)
+        top.addRow("Model", self.model)
+        self.form_box = QGroupBox("Hyperparameters")
+        self.form = QFormLayout(self.form_box)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c22;")
+
+        self.start_btn = QPushButton("Start")
+        self.start_btn.setToolTip("Start training (Ctrl+Return)")
+        self.pause_btn = QPushButton("Pause")
+        self.pause_btn.setToolTip("Pause or resume (Ctrl+P)")
+        self.stop_btn = QPushButton("Stop")
+        self.stop_btn.setToolTip("Stop the run; the checkpoint is kept (Ctrl+.)")
+        self.start_btn.clicked.connect(self.start_requested)
+        self.pause_btn.clicked.connect(lambda: self.pause_requested.emit(not self._paused))
+        self.stop_btn.clicked.connect(self.stop_requested)
+        buttons = QHBoxLayout()
+        for b in (self.start_btn, self.pause_btn, self.stop_btn):
+            buttons.addWidget(b)
+
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m steps")
+        self.rate_label = QLabel("Ready")
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.form_box)
+        lay.addWidget(self.error_label)
+        lay.addLayout(buttons)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.rate_label)
+        lay.addStretch(1)
+        self.model.currentTextChanged.connect(self._on_model_changed)
+        self.set_config(cfg)
+
+    # -- building the form -----------------------------------------------------------------
+    def set_config(self, cfg: RunConfig, preset: str = "") -> None:
+        self.cfg = cfg.copy()
+        if preset:
+            self.preset.setCurrentText(preset)
+        self.model.blockSignals(True)
+        self.model.clear()
+        self.model.addItems([m for m in FORM_KEYS])
+        self.model.setCurrentText(cfg.model)
+        self.model.blockSignals(False)
+        self._build_form()
+        self._validate()
+
+    def _build_form(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.fields = {}
+        for key in FORM_KEYS.get(self.cfg.model, []):
+            _, f = self.cfg.field_info(key)
+            value = self.cfg.get(key)
+            meta = f.metadata
+            tip = meta["help"]
+            if meta.get("lo") is not None:
+                tip += f" Range {_fmt(meta['lo'])} to {_fmt(meta['hi'])}."
+            if meta.get("live"):
+                tip += " Can be changed while training."
+            if meta.get("choices"):
+                w = QComboBox()
+                w.addItems([str(c) for c in meta["choices"]])
+                w.setCurrentText(str(value))
+                w.currentTextChanged.connect(lambda text, k=key: self._on_edit(k, text))
+            elif isinstance(value, bool):
+                w = QCheckBox()
+                w.setChecked(value)
+                w.toggled.connect(lambda on, k=key: self._on_edit(k, on))
+            else:
+                w = QLineEdit(_fmt(value))
+                w.textChanged.connect(lambda text, k=key: self._on_edit(k, text))
+            w.setToolTip(tip)
+            w.setProperty("help", tip)
+            w.setObjectName(key)
+            self.fields[key] = w
+            self.form.addRow(LABELS.get(key, key), w)
+
+    # -- editing -----------------------------------------------------------------------------
+    def _on_model_changed(self, model: str) -> None:
+        if model and model != self.cfg.model:
+            self.cfg.model = model
+            self._build_form()
+            self._validate()
+
+    def _on_edit(self, key: str, value) -> None:
+        self.errors.pop(key, None)
+        try:
+            self.cfg.set(key, value)
+        except ConfigError as e:
+            self.errors[key] = e.reason
+        self._validate()
+
+    def _validate(self) -> None:
+        parse_errors = {k: v for k, v in self.errors.items() if k in self.fields}
+        self.errors = {**self.cfg.errors(), **parse_errors}
+        for key, w in self.fields.items():
+            reason = self.errors.get(key)
+            w.setStyleSheet(INVALID_STYLE if reason else "")
+            w.setToolTip(f"{reason}\n\n{w.property('help')}" if reason else w.property("help"))
+        self.error_label.setText("\n".join(f"{LABELS.get(k, k)}: {r}" for k, r in self.errors.items()))
+        self._update_buttons()
+        self.config_changed.emit(self.cfg)
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def live_keys(self) -> set[str]:
+        return {k for k in self.fields if self.cfg.field_info(k)[1].metadata.get("live")}
+
+    # -- run state -----------------------------------------------------------------------------
+    def set_run_state(self, state: str) -> None:
+        self._running = state in ("starting", "running", "paused", "stopping")
+        self._paused = state == "paused"
+        self.pause_btn.setText("Resume" if self._paused else "Pause")
+        live = self.live_keys()
+        for key, w in self.fields.items():
+            w.setEnabled(not self._running or key in live)
+        self.model.setEnabled(not self._running)
+        self.preset.setEnabled(not self._running)
+        if state == "idle":
+            self.rate_label.setText("Ready" if self.progress.value() <= 0 else "Stopped")
+        elif state == "paused":
+            self.rate_label.setText("Paused")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.start_btn.setEnabled(not self._running and self.is_valid())
+        self.pause_btn.setEnabled(self._running)
+        self.stop_btn.setEnabled(self._running)
+
+    def set_progress(self, step: int, total: int, rate: float) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(step)
+        if rate > 0:
+            left = (total - step) / rate
+            m, s = divmod(int(left + 0.5), 60)
+            self.rate_label.setText(f"{rate:,.0f} steps/s · ETA {m}:{s:02d}")
+        elif step >= total:
+            self.rate_label.setText("Done")
+
+
+def set_field_text(panel: ControlPanel, key: str, text: str) -> None:
+    """Set a field as a user would (used by the window's shortcuts and by tests)."""
+    w = panel.fields[key]
+    if isinstance(w, QComboBox):
+        w.setCurrentText(text)
+    elif isinstance(w, QCheckBox):
+        w.setChecked(text in ("1", "true", "True"))
+    else:
+        w.setText(text)
+    w.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,110 @@
+"""Live loss curves: G and D loss on top, D(x) and D(G(z)) below.
+
+Curves are made once; new points go into preallocated arrays that double when full, and
+pyqtgraph downsamples and clips to the view, so a 100,000-step run paints as fast as a short one.
+"""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+# (plot row, metric, legend label, colour)
+CURVES = [
+    (0, "loss_g", "G loss", "#e4572e"),
+    (0, "loss_d", "D loss", "#2e86ab"),
+    (1, "d_real", "D(x)", "#3bb273"),
+    (1, "d_fake", "D(G(z))", "#e1a100"),
+]
+
+
+class SeriesBuffer:
+    """Growing float arrays without reallocating every append."""
+
+    def __init__(self, capacity: int = 4096):
+        self.n = 0
+        self.data: dict[str, np.ndarray] = {}
+        self.capacity = capacity
+
+    def extend(self, chunk: dict[str, np.ndarray]) -> None:
+        m = len(chunk["step"])
+        if self.n + m > self.capacity:
+            self.capacity = max(self.capacity * 2, self.n + m)
+            for k, arr in self.data.items():
+                grown = np.full(self.capacity, np.nan)
+                grown[: self.n] = arr[: self.n]
+                self.data[k] = grown
+        for k, v in chunk.items():
+            if k not in self.data:
+                self.data[k] = np.full(self.capacity, np.nan)
+            self.data[k][self.n: self.n + m] = v
+        self.n += m
+
+    def get(self, key: str) -> np.ndarray:
+        return self.data[key][: self.n] if key in self.data else np.empty(0)
+
+    def clear(self) -> None:
+        self.n = 0
+        self.data = {}
+
+
+class LossPanel(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.buffer = SeriesBuffer()
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
+        self.plots = []
+        for row, (title, ylabel) in enumerate((("Losses", "loss"), ("Discriminator output", "D"))):
+            p = self.view.addPlot(row=row, col=0, title=title)
+            p.setLabel("left", ylabel)
+            p.setLabel("bottom", "step")
+            p.showGrid(x=True, y=True, alpha=0.2)
+            p.setDownsampling(auto=True, mode="peak")
+            p.setClipToView(True)
+            p.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200), labelTextColor="#222")
+            self.plots.append(p)
+        self.plots[1].setYRange(0, 1)
+        self.curves = {}
+        for row, key, label, colour in CURVES:
+            self.curves[key] = self.plots[row].plot([], [], name=label, pen=pg.mkPen(colour, width=2))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.view)
+
+    def reset(self, history: dict[str, list[float]] | None = None) -> None:
+        """Clear, or reload the curves of a resumed run (history: name -> values from step 1)."""
+        self.buffer.clear()
+        if history:
+            n = max(len(v) for v in history.values())
+            chunk = {"step": np.arange(1, n + 1)}
+            chunk.update({k: np.asarray(v, dtype=float) for k, v in history.items() if len(v) == n})
+            self.buffer.extend(chunk)
+        self._redraw()
+
+    def append(self, chunk: dict[str, np.ndarray]) -> None:
+        self.buffer.extend(chunk)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        steps = self.buffer.get("step")
+        for key, curve in self.curves.items():
+            y = self.buffer.get(key)
+            if len(y) == len(steps):
+                curve.setData(steps, y)
+            else:
+                curve.setData([], [])
+
+    def point_count(self) -> int:
+        return self.buffer.n
+
+    def export_csv(self, path: str) -> None:
+        keys = ["step"] + [k for k in self.buffer.data if k != "step"]
+        cols = [self.buffer.get(k) for k in keys]
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(keys)
+            for row in zip(*cols):
+                w.writerow([int(row[0])] + [f"{v:.6g}" for v in row[1:]])

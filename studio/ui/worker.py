@@ -1,0 +1,248 @@
+"""Training in a QThread: a worker drives core.runner; the GUI thread only paints.
+
+Stop, pause and requests (save a checkpoint, change hyperparameters) are flags and a queue
+read between batches of steps; the thread is never terminated. Everything emitted is a
+copy (floats, numpy arrays), throttled to about 30 updates a second.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import traceback
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ..config import ConfigError, RunConfig
+from ..core.data import DataError
+from ..core.devices import DeviceError
+from ..core.rundir import RunDir, save_checkpoint
+from ..core.runner import run
+
+EMIT_INTERVAL = 1 / 30  # seconds between updates sent to the GUI
+
+
+class TrainingWorker(QObject):
+    started = Signal(str)  # device name
+    metrics = Signal(object)  # {"step": np.ndarray, name: np.ndarray}, new points only
+    progress = Signal(int, int, float)  # step, total, steps per second
+    preview = Signal(object)  # engine.preview() dict
+    paused = Signal(bool)
+    saved = Signal(str)
+    diverged = Signal(int, str)  # step, metric name
+    failed = Signal(str)
+    finished = Signal(int)  # final step
+
+    def __init__(self, cfg: RunConfig, run_dir=None, resume: dict | None = None):
+        super().__init__()
+        self.cfg = cfg.copy()
+        self.run_dir = run_dir
+        self.resume = resume
+        self.engine = None
+        self.history: dict[str, list[float]] = dict(resume["history"]) if resume else {}
+        self._stop = threading.Event()
+        self._pause = threading.Event()
+        self._requests: queue.Queue = queue.Queue()
+
+    # -- called from the GUI thread ------------------------------------------------------
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def set_paused(self, on: bool) -> None:
+        (self._pause.set if on else self._pause.clear)()
+
+    def request_save(self, path: str) -> None:
+        self._requests.put(("save", path))
+
+    def request_hyperparameters(self, cfg: RunConfig) -> None:
+        self._requests.put(("hyper", cfg.copy()))
+
+    def request_preview(self) -> None:
+        self._requests.put(("preview", None))
+
+    # -- the thread ------------------------------------------------------------------------
+    @Slot()
+    def work(self) -> None:
+        try:
+            self._work()
+        except (ConfigError, DataError, DeviceError) as e:
+            self.failed.emit(str(e))
+        except Exception as e:  # keep the window alive; say what broke
+            traceback.print_exc()
+            self.failed.emit(f"{type(e).__name__}: {e}")
+        finally:
+            self.finished.emit(self.engine.step_count if self.engine is not None else 0)
+            # quit() is thread-safe; doing it here (not via a queued signal) lets a GUI
+            # thread blocked in QThread.wait() see the thread end.
+            QThread.currentThread().quit()
+
+    def _work(self) -> None:
+        from ..core.engines import make_engine
+
+        engine = self.engine = make_engine(self.cfg)
+        rd = RunDir(self.run_dir, self.cfg, resume=self.resume is not None) if self.run_dir else None
+        if self.resume is not None:
+            engine.load_state_dict(self.resume["engine"])
+            if rd:
+                rd.truncate_metrics(engine.step_count)
+        self.started.emit(str(getattr(engine, "device", "cpu")))
+        self.preview.emit(engine.preview())
+        total = self.cfg.train.steps
+        while engine.step_count < total and not self._stop.is_set():
+            self._train(engine, rd, total)
+            if self._pause.is_set() and not self._stop.is_set():
+                self._wait_while_paused()
+        self._handle_requests()
+        self._checkpoint(rd)
+        self.progress.emit(engine.step_count, total, 0.0)
+
+    def _train(self, engine, rd, total: int) -> None:
+        """Run until the end, a stop, a pause or a divergence."""
+        pending: list = []
+        last_emit = 0.0
+        ck_step = engine.step_count
+        t0, s0 = time.perf_counter(), engine.step_count
+        for batch in run(engine, total, stop=self._stop.is_set, every=self._every(),
+                         preview_every=self.cfg.train.preview_every,
+                         interrupt=self._pause.is_set):
+            pending += batch
+            for r in batch:
+                for k, v in r.metrics.items():
+                    self.history.setdefault(k, []).append(float(v))
+            if rd:
+                rd.append_metrics(batch)
+            last = batch[-1]
+            if last.preview is not None:
+                self.preview.emit(last.preview)
+                if rd:
+                    rd.save_preview(last.step, last.preview)
+            now = time.perf_counter()
+            if now - last_emit >= EMIT_INTERVAL or last.diverged or self._pause.is_set():
+                self._flush(pending)
+                pending = []
+                rate = (engine.step_count - s0) / max(now - t0, 1e-9)
+                self.progress.emit(engine.step_count, total, rate)
+                last_emit = now
+            if last.diverged:
+                self.diverged.emit(last.step, last.diverged)
+                self._pause.set()
+                return
+            if rd and engine.step_count - ck_step >= self.cfg.train.checkpoint_every:
+                self._checkpoint(rd)
+                ck_step = engine.step_count
+            self._handle_requests()
+            if self._pause.is_set():
+                return
+        self._flush(pending)
+
+    def _every(self) -> int:
+        # Small batches of steps keep pause/stop snappy; 2-D steps are cheap, so group more.
+        return 20 if getattr(self.engine, "kind", "") == "points" else 5
+
+    def _wait_while_paused(self) -> None:
+        self.paused.emit(True)
+        while self._pause.is_set() and not self._stop.is_set():
+            self._handle_requests()
+            time.sleep(0.02)
+        self.paused.emit(False)
+
+    def _handle_requests(self) -> None:
+        while True:
+            try:
+                kind, arg = self._requests.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "save":
+                save_checkpoint(arg, self.cfg, self.engine, self.history)
+                self.saved.emit(arg)
+            elif kind == "hyper":
+                self.engine.set_hyperparameters(arg)
+                self.cfg = arg
+            elif kind == "preview":
+                self.preview.emit(self.engine.preview())
+
+    def _flush(self, results: list) -> None:
+        if not results:
+            return
+        names = list(results[0].metrics)
+        out = {"step": np.array([r.step for r in results], dtype=np.int64)}
+        for k in names:
+            out[k] = np.array([r.metrics.get(k, np.nan) for r in results], dtype=np.float64)
+        self.metrics.emit(out)
+
+    def _checkpoint(self, rd) -> None:
+        if rd is not None and self.engine is not None:
+            rd.save_checkpoint(self.engine, self.history)
+
+
+class TrainingController(QObject):
+    """Owns the thread and the worker for one run at a time; the window talks only to this."""
+
+    state_changed = Signal(str)  # idle, starting, running, paused, stopping
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.thread: QThread | None = None
+        self.worker: TrainingWorker | None = None
+        self.state = "idle"
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+
+    def start(self, cfg: RunConfig, run_dir=None, resume: dict | None = None,
+              connect=None) -> TrainingWorker:
+        """Start a run; `connect(worker)` hooks up its signals before the thread starts."""
+        if self.thread is not None:
+            raise RuntimeError("a run is already going; stop it first")
+        self.worker = TrainingWorker(cfg, run_dir, resume)
+        self.thread = QThread()
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.work)
+        self.worker.started.connect(lambda _d: self._set_state("running"))
+        self.worker.paused.connect(lambda on: self._set_state("paused" if on else "running")
+                                   if self.state != "stopping" else None)
+        self.worker.finished.connect(self._on_finished)
+        if connect is not None:
+            connect(self.worker)
+        self._set_state("starting")
+        self.thread.start()
+        return self.worker
+
+    def pause(self) -> None:
+        if self.worker is not None:
+            self.worker.set_paused(True)
+
+    def resume(self) -> None:
+        if self.worker is not None:
+            self.worker.set_paused(False)
+
+    def stop(self) -> None:
+        if self.worker is not None and self.state != "stopping":
+            self._set_state("stopping")
+            self.worker.request_stop()
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Stop and block until the thread has ended (used when the window closes)."""
+        if self.thread is None:
+            return True
+        self.stop()
+        ok = self.thread.wait(timeout_ms)
+        self._cleanup()
+        return ok
+
+    def _on_finished(self, _step: int) -> None:
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self.thread is None:
+            return
+        self.thread.deleteLater()
+        self.worker.deleteLater()
+        self.thread = None
+        self.worker = None
+        self._set_state("idle")

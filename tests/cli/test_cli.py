@@ -1,0 +1,81 @@
+"""The command-line contract, run as a user runs it: a subprocess of main.py."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args, check=True):
+    p = subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    if check:
+        assert p.returncode == 0, p.stderr
+    return p
+
+
+def test_presets_lists_name_model_data_description():
+    out = cli("presets").stdout.splitlines()
+    names = [line.split()[0] for line in out]
+    assert {"gan-ring8", "gan-grid25", "gan-digits"} <= set(names)
+    ring = next(line for line in out if line.startswith("gan-ring8"))
+    assert ring.split()[1:3] == ["gan", "ring8"]
+
+
+def test_train_then_sample_points(tmp_path):
+    run = tmp_path / "ring"
+    cli("train", "--preset", "gan-ring8", "--out", run, "--steps", 60, "--quiet",
+        "--set", "data.n_points=1000", "--set", "gan.hidden=32")
+    for name in ("config.json", "metrics.csv", "checkpoint.pt"):
+        assert (run / name).is_file()
+    assert list((run / "samples").glob("*.png"))
+    assert len((run / "metrics.csv").read_text().splitlines()) == 61
+    cli("sample", run, "--n", 300, "--out", tmp_path / "s.npz")
+    pts = np.load(tmp_path / "s.npz")["points"]
+    assert pts.shape == (300, 2) and np.isfinite(pts).all()
+
+
+def test_train_then_sample_images_from_my_own_npz(tmp_path):
+    imgs = np.random.default_rng(0).integers(0, 256, (64, 10, 10), dtype=np.uint8)
+    np.savez(tmp_path / "mine.npz", images=imgs)
+    run = tmp_path / "img"
+    cli("train", "--preset", "gan-digits", "--out", run, "--steps", 5, "--quiet",
+        "--set", f"data.path={tmp_path / 'mine.npz'}", "--set", "data.image_size=10",
+        "--set", "train.batch_size=16")
+    cli("sample", run, "--n", 7, "--out", tmp_path / "i.npz")
+    x = np.load(tmp_path / "i.npz")["images"]
+    assert x.shape == (7, 1, 10, 10) and x.dtype == np.float32 and 0 <= x.min() and x.max() <= 1
+
+
+def test_resume_continues_at_the_saved_step(tmp_path):
+    run = tmp_path / "r"
+    common = ["--quiet", "--set", "data.n_points=500", "--set", "gan.hidden=16"]
+    cli("train", "--preset", "gan-ring8", "--out", run, "--steps", 30, *common)
+    cli("train", "--preset", "gan-ring8", "--out", run, "--steps", 50, "--resume", *common)
+    steps = [int(line.split(",")[0]) for line in (run / "metrics.csv").read_text().splitlines()[1:]]
+    assert steps == list(range(1, 51))
+
+
+@pytest.mark.parametrize("args,words", [
+    (["train", "--preset", "nope", "--out", "x"], "--preset"),
+    (["train", "--preset", "gan-ring8", "--out", "x", "--set", "gan.lr_g=fast"], "gan.lr_g"),
+    (["train", "--preset", "gan-ring8", "--out", "x", "--set", "gan.lr_g=-1"], "gan.lr_g"),
+    (["train", "--preset", "gan-ring8", "--out", "x", "--set", "warp=9"], "warp"),
+    (["train", "--preset", "gan-ring8", "--out", "x", "--set", "noequals"], "KEY=VALUE"),
+    (["train", "--preset", "gan-ring8", "--out", "x", "--set", "data.path=/no/such.npz"], "no such file"),
+    (["train", "--preset", "gan-ring8", "--out", "x", "--steps", "many"], "--steps"),
+    (["sample", "/no/such/run", "--n", "3", "--out", "s.npz"], "no checkpoint"),
+    (["frobnicate"], "invalid choice"),
+    ([], "expected a command"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
+    args = [a if a != "x" else str(tmp_path / "x") for a in args]
+    p = cli(*args, check=False) if args else subprocess.run(
+        [sys.executable, "-c", "import sys; from studio.cli import main; sys.exit(main([]))"],
+        capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and "Traceback" not in p.stderr

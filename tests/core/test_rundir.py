@@ -1,0 +1,82 @@
+import pickle
+
+import pytest
+import torch
+
+from studio.config import RunConfig
+from studio.core.engines import make_engine
+from studio.core.rundir import CheckpointError, RunDir, load_checkpoint, save_checkpoint
+from studio.core.runner import run
+
+
+def small_cfg():
+    cfg = RunConfig()
+    cfg.set("train.device", "cpu")
+    cfg.set("data.n_points", 500)
+    cfg.set("gan.hidden", 16)
+    cfg.set("train.batch_size", 32)
+    return cfg
+
+
+def test_checkpoint_round_trip_restores_the_step_and_the_weights(tmp_path):
+    cfg = small_cfg()
+    e = make_engine(cfg)
+    list(run(e, 30, every=10))
+    save_checkpoint(tmp_path / "c.pt", cfg, e, {"loss_d": [1.0, 2.0]})
+    ck = load_checkpoint(tmp_path / "c.pt")
+    assert ck["step"] == 30 and ck["history"]["loss_d"] == [1.0, 2.0] and ck["config"] == cfg
+    e2 = make_engine(ck["config"])
+    e2.load_state_dict(ck["engine"])
+    assert e2.step_count == 30
+    for a, b in zip(e.G.parameters(), e2.G.parameters()):
+        assert torch.equal(a, b)
+    # Resuming continues exactly as the original would have.
+    list(run(e, 35, every=5))
+    list(run(e2, 35, every=5))
+    assert torch.equal(e.G.net[0].weight, e2.G.net[0].weight)
+
+
+def test_truncated_and_garbage_files_give_a_clear_error(tmp_path):
+    cfg = small_cfg()
+    e = make_engine(cfg)
+    save_checkpoint(tmp_path / "c.pt", cfg, e)
+    data = (tmp_path / "c.pt").read_bytes()
+    (tmp_path / "trunc.pt").write_bytes(data[: len(data) // 2])
+    (tmp_path / "junk.pt").write_bytes(b"hello")
+    for name in ("trunc.pt", "junk.pt", "missing.pt"):
+        with pytest.raises(CheckpointError):
+            load_checkpoint(tmp_path / name)
+
+
+class Exploit:
+    def __reduce__(self):
+        return (exec, ("open('PWNED', 'w').write('x')",))
+
+
+def test_a_malicious_pickle_is_refused_and_never_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    torch.save({"format_version": 1, "evil": Exploit()}, tmp_path / "evil.pt")
+    with open(tmp_path / "plain.pt", "wb") as f:
+        pickle.dump(Exploit(), f)
+    for name in ("evil.pt", "plain.pt"):
+        with pytest.raises(CheckpointError):
+            load_checkpoint(tmp_path / name)
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_rundir_writes_config_metrics_and_samples(tmp_path):
+    cfg = small_cfg()
+    e = make_engine(cfg)
+    rd = RunDir(tmp_path / "run", cfg)
+    for batch in run(e, 20, every=10, preview_every=10):
+        rd.append_metrics(batch)
+        if batch[-1].preview:
+            rd.save_preview(batch[-1].step, batch[-1].preview)
+    rd.save_checkpoint(e)
+    lines = (tmp_path / "run" / "metrics.csv").read_text().splitlines()
+    assert lines[0] == "step,loss_d,loss_g,d_real,d_fake" and len(lines) == 21
+    assert RunConfig.from_dict(__import__("json").loads((tmp_path / "run" / "config.json").read_text())) == cfg
+    assert sorted(p.name for p in (tmp_path / "run" / "samples").iterdir()) == \
+        ["step_0000010.png", "step_0000020.png"]
+    rd.truncate_metrics(5)
+    assert len((tmp_path / "run" / "metrics.csv").read_text().splitlines()) == 6

@@ -1,0 +1,63 @@
+import math
+
+import torch
+
+from studio.core.engines.base import Engine, StepResult
+from studio.core.runner import run
+
+
+class CountingEngine(Engine):
+    """Metrics are device tensors, as a real engine returns them; NaN from `nan_at` on."""
+
+    def __init__(self, nan_at=None):
+        super().__init__()
+        self.nan_at = nan_at
+        self.previews = 0
+
+    def step(self):
+        self.step_count += 1
+        bad = self.nan_at is not None and self.step_count >= self.nan_at
+        return StepResult(self.step_count, {"loss": torch.tensor(math.nan if bad else self.step_count * 1.0)})
+
+    def preview(self):
+        self.previews += 1
+        return {"kind": "points", "step": self.step_count}
+
+    def sample(self, n, **kw):
+        return {}
+
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state):
+        pass
+
+
+def test_runs_to_the_end_in_batches_with_float_metrics():
+    e = CountingEngine()
+    batches = list(run(e, 25, every=10, preview_every=10))
+    assert [len(b) for b in batches] == [10, 10, 5]
+    assert all(isinstance(r.metrics["loss"], float) for b in batches for r in b)
+    assert [r.step for b in batches for r in b] == list(range(1, 26))
+    # previews at 10, 20 and at the last step
+    assert [b[-1].preview["step"] for b in batches if b[-1].preview] == [10, 20, 25]
+
+
+def test_stop_flag_ends_the_run_between_steps():
+    e = CountingEngine()
+    out = list(run(e, 1000, stop=lambda: e.step_count >= 7, every=5))
+    assert e.step_count == 7 and out[-1][-1].step == 7
+
+
+def test_interrupt_ends_a_batch_but_not_the_run():
+    e = CountingEngine()
+    batches = list(run(e, 12, every=10, interrupt=lambda: e.step_count == 3))
+    assert [len(b) for b in batches] == [3, 9]
+
+
+def test_divergence_is_reported_and_stops_at_the_bad_step():
+    e = CountingEngine(nan_at=13)
+    batches = list(run(e, 100, every=10))
+    last = batches[-1][-1]
+    assert last.step == 13 and last.diverged == "loss"
+    assert all(not r.diverged for b in batches for r in b[:-1] if r is not last)
