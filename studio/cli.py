@@ -1,4 +1,4 @@
-"""Command line: presets, train, sample. No Qt is imported here.
+"""Command line: presets, train, sample, encode, decode. No Qt is imported here.
 
 Bad input exits with status 2 and one line naming the field or file and why.
 """
@@ -44,6 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="output .npz file")
     s.add_argument("--seed", type=int, default=0, help="random seed for the noise")
     s.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+    s.add_argument("--input", help=".npz of images: write the model's reconstruction/"
+                                   "translation of them instead of new samples")
+    s.add_argument("--label", help="class to draw (conditional models): index or class name")
+
+    for name, what in (("encode", "images -> latent codes (means; log-variances for a VAE)"),
+                       ("decode", "latent codes -> images")):
+        c = sub.add_parser(name, help=f"{what}, for AE/VAE runs")
+        c.add_argument("run_dir", help="a run directory written by `train`")
+        c.add_argument("--input", required=True,
+                       help=".npz with images (encode) or codes (decode), optional labels")
+        c.add_argument("--out", required=True, help="output .npz file")
+        c.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
 
     return p
 
@@ -153,21 +165,72 @@ def cmd_sample(args) -> int:
 
     if args.n < 1:
         raise UsageError("--n: must be at least 1")
-    out = Path(args.out)
-    if out.suffix != ".npz":
-        raise UsageError(f"--out {out}: must end in .npz")
+    out = _npz_out(args.out)
     cfg, engine = load_run(args.run_dir, args.device)
     torch.manual_seed(args.seed)
     if hasattr(engine, "gen"):
         engine.gen.manual_seed(args.seed)
-    arrays = engine.sample(args.n)
+    kwargs = {}
+    if args.input:
+        inp = _read_npz(args.input, "images")
+        kwargs = {"input": inp["images"], "labels": inp.get("labels")}
+    if args.label is not None:
+        kwargs["label"] = args.label
+    try:
+        arrays = engine.sample(args.n, **kwargs)
+    except TypeError:
+        raise UsageError(f"--input: a {cfg.model} run cannot translate or reconstruct inputs") \
+            from None
+    return _write(out, arrays)
+
+
+def _npz_out(path) -> Path:
+    out = Path(path)
+    if out.suffix != ".npz":
+        raise UsageError(f"--out {out}: must end in .npz")
+    return out
+
+
+def _read_npz(path, key: str) -> dict:
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise UsageError(f"--input {path}: not a readable .npz file ({e})") from None
+    if key not in arrays:
+        raise UsageError(f"--input {path}: needs an array named {key!r}")
+    return arrays
+
+
+def _write(out: Path, arrays: dict) -> int:
+    import numpy as np
+
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez(out, **{k: np.asarray(v) for k, v in arrays.items()})
     print(f"wrote {', '.join(f'{k} {tuple(np.shape(v))}' for k, v in arrays.items())} -> {out}")
     return 0
 
 
-COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample}
+def cmd_encode_decode(args) -> int:
+    out = _npz_out(args.out)
+    cfg, engine = load_run(args.run_dir, args.device)
+    if cfg.model not in ("ae", "vae", "ae-vs-vae"):
+        raise UsageError(f"{args.command}: needs an AE or VAE run, this one is {cfg.model}")
+    from .core.engines.vae import decode_arrays, encode_arrays
+
+    if args.command == "encode":
+        inp = _read_npz(args.input, "images")
+        return _write(out, encode_arrays(engine, inp["images"], inp.get("labels")))
+    inp = _read_npz(args.input, "codes")
+    return _write(out, decode_arrays(engine, inp["codes"], inp.get("labels")))
+
+
+COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,
+            "encode": cmd_encode_decode, "decode": cmd_encode_decode}
 
 
 def main(argv: list[str]) -> int:
@@ -178,7 +241,7 @@ def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("expected a command: presets, train or sample")
+            raise UsageError("expected a command: presets, train, sample, encode or decode")
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError, DataError, DeviceError, CheckpointError) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .core.gan_help import HELP, LOSS_NAMES
+
 
 class ConfigError(ValueError):
     """A bad value; `key` names the field (e.g. "gan.lr_g") so the UI can mark it."""
@@ -29,17 +31,22 @@ def opt(default, help: str, lo=None, hi=None, choices=None, label: str = "", liv
 
 MODELS = ("gan", "gmm", "ae", "vae", "ae-vs-vae")
 POINT_SETS = ("ring8", "grid25", "moons", "spiral")
-IMAGE_SETS = ("digits",)
+TORCHVISION_SETS = ("mnist", "fashion-mnist", "kmnist", "cifar10", "svhn")  # downloaded once
+IMAGE_SETS = ("digits",) + TORCHVISION_SETS
 MIXTURE_SETS = ("blobs",)  # points drawn from a random true Gaussian mixture (gmm only)
 DATA_SETS = POINT_SETS + IMAGE_SETS + MIXTURE_SETS
 
 
 @dataclass
 class DataConfig:
-    name: str = opt("ring8", "Data set: a generated 2-D set or the offline 8x8 digits.",
+    name: str = opt("ring8", "Data set: a generated 2-D set, the offline 8x8 digits, or MNIST, "
+                             "Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once).",
                     choices=DATA_SETS)
     path: str = opt("", "Your own data: .npz with images (N,H,W) uint8 [and labels], "
-                        ".npz or .csv with 2-D points. Overrides the data set.")
+                        ".npz or .csv with 2-D points, or a folder of pictures (one sub-folder "
+                        "per class). A folder holding the named set's files is read as that set.")
+    limit: int = opt(0, "Use at most this many images (a random subset; 0 = all).",
+                     lo=0, hi=10_000_000)
     n_points: int = opt(20000, "How many points to generate for a 2-D set.", lo=100, hi=2_000_000)
     image_size: int = opt(28, "Side of the square images the model sees (digits are upsampled).",
                           lo=8, hi=128)
@@ -69,6 +76,26 @@ class GANConfig:
                        live=True)
     beta2: float = opt(0.999, "Adam beta2.", lo=0.0, hi=0.9999, live=True)
     d_steps: int = opt(1, "Discriminator updates per generator update.", lo=1, hi=20, live=True)
+    arch: str = opt("mlp", "Network type: mlp (fully connected) or dcgan (transposed "
+                           "convolutions in G, strided convolutions in D; images only).",
+                    choices=("mlp", "dcgan"))
+    width: int = opt(64, "DCGAN base width: channels of G's last and D's first conv layer "
+                         "(doubled each layer).", lo=4, hi=512)
+    conditional: bool = opt(False, "Conditional GAN: the class label joins G's noise and D's "
+                                   "input, so you can ask for a class (needs labelled data).")
+    embed_dim: int = opt(0, "How the label is given: 0 = one-hot vector; >0 = a learned "
+                            "embedding of this size.", lo=0, hi=1024)
+    loss: str = opt("bce", HELP["loss"], choices=LOSS_NAMES, live=True)
+    label_smoothing: float = opt(0.0, HELP["label_smoothing"], lo=0.0, hi=0.5, live=True)
+    instance_noise: float = opt(0.0, HELP["instance_noise"], lo=0.0, hi=10.0, live=True)
+    instance_noise_steps: int = opt(2000, HELP["instance_noise_steps"], lo=1, hi=10_000_000,
+                                    live=True)
+    r1_gamma: float = opt(0.0, HELP["r1_gamma"], lo=0.0, hi=1000.0, live=True)
+    gp_weight: float = opt(0.0, HELP["gp_weight"] + " Set before Start: D drops batch norm.",
+                           lo=0.0, hi=1000.0)
+    pack: int = opt(1, HELP["pack"], lo=1, hi=8)
+    spectral_norm: bool = opt(False, HELP["spectral_norm"])
+    minibatch_std: bool = opt(False, HELP["minibatch_std"])
 
 
 @dataclass
@@ -190,6 +217,11 @@ class RunConfig:
         if self.train.batch_size > self.data.n_points and not self.data.path \
                 and self.data.name in POINT_SETS:
             errs.setdefault("train.batch_size", f"larger than the data set ({self.data.n_points} points)")
+        if self.model == "gan" and self.gan.loss == "wgan" and self.gan.gp_weight <= 0 \
+                and not self.gan.spectral_norm:
+            # An unconstrained critic's scores grow without bound.
+            errs.setdefault("gan.gp_weight", "the wgan loss needs a gradient penalty (try 10) "
+                                             "or spectral norm")
         return errs
 
     def validate(self) -> "RunConfig":

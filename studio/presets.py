@@ -40,6 +40,34 @@ _ALL = [
         "model": "gan", "data.name": "digits", "data.image_size": 16, "gan.latent_dim": 32,
         "gan.hidden": 256, "gan.layers": 2, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
         "train.batch_size": 128, "train.steps": 4000, "train.preview_every": 100}),
+    Preset("dcgan-digits", "A DCGAN (transposed convolutions) draws digits at 28x28 from "
+           "scikit-learn's 8x8 digits (offline; a few minutes on CPU).", {
+        "model": "gan", "data.name": "digits", "data.image_size": 28, "gan.arch": "dcgan",
+        "gan.width": 32, "gan.latent_dim": 64, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
+        "gan.beta1": 0.5, "train.batch_size": 64, "train.steps": 2000,
+        "train.preview_every": 50}),
+    Preset("cgan-digits", "A conditional DCGAN: ask for a digit and it draws that digit "
+           "(offline digits, one row per class).", {
+        "model": "gan", "data.name": "digits", "data.image_size": 28, "gan.arch": "dcgan",
+        "gan.conditional": True, "gan.width": 32, "gan.latent_dim": 64, "gan.lr_g": 2e-4,
+        "gan.lr_d": 2e-4, "gan.beta1": 0.5, "train.batch_size": 64, "train.steps": 2000,
+        "train.preview_every": 50}),
+    Preset("dcgan-mnist", "A DCGAN on MNIST (downloaded once, 11 MB).", {
+        "model": "gan", "data.name": "mnist", "data.image_size": 28, "gan.arch": "dcgan",
+        "gan.width": 64, "gan.latent_dim": 100, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
+        "gan.beta1": 0.5, "train.batch_size": 128, "train.steps": 5000,
+        "train.preview_every": 100}),
+    Preset("cgan-mnist", "A conditional DCGAN on MNIST: one row per digit (downloaded once).", {
+        "model": "gan", "data.name": "mnist", "data.image_size": 28, "gan.arch": "dcgan",
+        "gan.conditional": True, "gan.width": 64, "gan.latent_dim": 100, "gan.lr_g": 2e-4,
+        "gan.lr_d": 2e-4, "gan.beta1": 0.5, "train.batch_size": 128, "train.steps": 5000,
+        "train.preview_every": 100}),
+    Preset("dcgan-cifar10", "A DCGAN on CIFAR-10 colour photos at 32x32 (downloaded once, "
+           "170 MB; wants a GPU).", {
+        "model": "gan", "data.name": "cifar10", "data.image_size": 32, "gan.arch": "dcgan",
+        "gan.width": 64, "gan.latent_dim": 100, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
+        "gan.beta1": 0.5, "train.batch_size": 128, "train.steps": 20000,
+        "train.preview_every": 200}),
     Preset("gmm-blobs", "EM fits 4 Gaussians to points drawn from a known mixture (2-D).", {
         "model": "gmm", "data.name": "blobs", "data.n_points": 2000, "gmm.true_k": 4,
         "gmm.k": 4, "gmm.covariance_type": "full", "gmm.init": "kmeans++",

@@ -6,7 +6,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+# One intra-op thread: the GUI thread and the worker share the cores, and OpenMP threads that
+# spin while another process holds a core make small models many times slower.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)

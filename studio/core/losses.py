@@ -13,29 +13,10 @@ from typing import Callable, NamedTuple
 import torch
 import torch.nn.functional as F
 
+from .gan_help import HELP, LOSS_NAMES  # tooltips live torch-free so the config can read them
+
 __all__ = ["LOSSES", "HELP", "GANLoss", "get_loss", "d_loss", "g_loss", "r1_penalty",
            "gradient_penalty", "instance_noise_std", "add_instance_noise", "pack"]
-
-# One-line tooltips for the hyperparameters these helpers expose (keys match gan.* fields).
-HELP = {
-    "loss": "GAN loss: bce (classic, non-saturating), lsgan (least squares, smoother "
-            "gradients), hinge (used by SNGAN/BigGAN), wgan (needs gp_weight > 0).",
-    "label_smoothing": "One-sided label smoothing: D aims for 1 - s on real images instead of 1, "
-                       "so it grows less over-confident (bce and lsgan only). Typical 0.1.",
-    "r1_gamma": "R1 penalty weight: penalises D's gradient on real data, keeping D smooth "
-                "(0 = off; typical 0.1 for 28-32 px, up to 10 for larger images).",
-    "gp_weight": "WGAN-GP gradient penalty weight: pushes D's gradient norm towards 1 between "
-                 "real and fake (0 = off; typical 10 with the wgan loss).",
-    "instance_noise": "Instance noise: std of Gaussian noise added to D's real and fake inputs "
-                      "at the start, annealed to 0; makes D's task harder early on (0 = off).",
-    "instance_noise_steps": "Steps over which the instance noise fades linearly to zero.",
-    "pack": "PacGAN packing: D judges groups of this many samples at once, so it can spot "
-            "a generator that makes the same thing twice (1 = off; 2-4 fights mode collapse).",
-    "spectral_norm": "Spectral normalisation on D's layers: bounds how fast D can change "
-                     "(SNGAN); replaces batch norm in D.",
-    "minibatch_std": "Minibatch standard deviation feature in D: lets D see how varied a "
-                     "batch is, which discourages mode collapse (ProGAN).",
-}
 
 
 def _smooth_target(like: torch.Tensor, smooth: float) -> torch.Tensor:
@@ -87,6 +68,7 @@ class GANLoss(NamedTuple):
 
 LOSSES = {"bce": GANLoss(bce_d, bce_g), "lsgan": GANLoss(lsgan_d, lsgan_g),
           "hinge": GANLoss(hinge_d, hinge_g), "wgan": GANLoss(wgan_d, wgan_g)}
+assert tuple(LOSSES) == LOSS_NAMES
 
 
 def get_loss(name: str) -> GANLoss:

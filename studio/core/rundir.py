@@ -137,7 +137,8 @@ class RunDir:
 
 
 def _fmt(v):
-    return f"{v:.6g}" if isinstance(v, float) else v
+    # 12 significant digits: enough to compare log-likelihoods to 1e-9 relative
+    return f"{v:.12g}" if isinstance(v, float) else v
 
 
 def preview_to_image(preview: dict, size: int = 256) -> np.ndarray:

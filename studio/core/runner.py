@@ -43,13 +43,13 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
     and `diverged` names a non-finite metric (the caller pauses; the loop ends there).
     """
     every = max(1, every)
-    while engine.step_count < steps and not stop():
+    while engine.step_count < steps and not stop() and not engine.done:
         batch: list[StepResult] = []
         want_preview = False
-        while len(batch) < every and engine.step_count < steps:
+        while len(batch) < every and engine.step_count < steps and not engine.done:
             r = engine.step()
             batch.append(r)
-            if r.step % preview_every == 0 or r.step == steps:
+            if r.step % preview_every == 0 or r.step == steps or engine.done:
                 want_preview = True
             if stop() or interrupt():
                 break

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMessageBox)
@@ -16,7 +16,7 @@ from ..core.rundir import CheckpointError, load_checkpoint
 from ..presets import DEFAULT_PRESET, PRESETS
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
-from .panels.samples import SamplePanel
+from .views import View, make_view
 from .worker import TrainingController
 
 
@@ -30,6 +30,8 @@ def runs_root() -> Path:
 
 
 class MainWindow(QMainWindow):
+    checkpoint_saved = Signal(str)  # path, emitted in the GUI thread
+
     def __init__(self, preset: str = DEFAULT_PRESET):
         super().__init__()
         self.setWindowTitle("Generative Studio")
@@ -39,11 +41,12 @@ class MainWindow(QMainWindow):
         self.resume_state: dict | None = None
         self.step = 0
 
-        self.controls = ControlPanel(PRESETS[preset].config())
+        cfg = PRESETS[preset].config()
+        self.controls = ControlPanel(cfg)
         self.controls.preset.setCurrentText(preset)
-        self.losses = LossPanel()
-        self.samples = SamplePanel()
-        self.setCentralWidget(self.samples)
+        self.view: View = make_view(cfg)
+        self.losses = LossPanel(self.view.curves, self.view.titles)
+        self.setCentralWidget(self.view.widget)
         self._dock("Model && hyperparameters", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.loss_dock = self._dock("Losses", self.losses, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.controls.config_changed.connect(self._on_config_changed)
         self.controller.state_changed.connect(self._on_state)
         self._on_state("idle")
+        self._show_view_docks()
         self.device_label.setText(f"Device: {self.controls.cfg.train.device}")
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
@@ -100,15 +104,35 @@ class MainWindow(QMainWindow):
         if self.controller.state != "idle":
             return
         self.resume_state = None
-        self.controls.set_config(PRESETS[name].config(), preset=name)
-        self.losses.reset()
-        self.samples.reset()
-        self.controls.set_progress(0, PRESETS[name].config().train.steps, 0)
+        cfg = PRESETS[name].config()
+        self.controls.set_config(cfg, preset=name)
+        self.set_view(cfg)
+        self.controls.set_progress(0, cfg.train.steps, 0)
+
+    def set_view(self, cfg: RunConfig) -> None:
+        """Show what the model family needs (a fresh view: it may hold an engine)."""
+        old = self.view
+        self.view = make_view(cfg.copy())
+        self.setCentralWidget(self.view.widget)  # Qt deletes the old central widget
+        old.close()
+        self.losses.configure(self.view.curves, self.view.titles)
+        self._show_view_docks()
+
+    def _show_view_docks(self) -> None:
+        self.loss_dock.setVisible(self.view.uses_worker)
+        self.controls.set_run_buttons_visible(self.view.uses_worker)
 
     def _on_config_changed(self, cfg: RunConfig) -> None:
+        if not self.controls.is_valid():
+            return
         worker = self.controller.worker
-        if worker is not None and self.controls.is_valid():
+        if worker is not None:
             worker.request_hyperparameters(cfg)
+        elif cfg.model != self.view.cfg.model or (not self.view.uses_worker and cfg != self.view.cfg):
+            try:
+                self.set_view(cfg)
+            except ValueError as e:  # a data file that cannot be read, a bad init file
+                self.statusBar().showMessage(str(e))
 
     # -- running ---------------------------------------------------------------------------------
     def _on_start_shortcut(self) -> None:
@@ -120,9 +144,11 @@ class MainWindow(QMainWindow):
             return
         cfg = self.controls.cfg.copy()
         resume = self.resume_state
+        if not self.view.uses_worker:
+            return
         if resume is None:
             self.losses.reset()
-            self.samples.reset()
+            self.view.reset()
             stamp = time.strftime("%Y%m%d-%H%M%S")
             self.run_dir = runs_root() / f"{self.controls.preset.currentText()}-{stamp}"
         self.controller.start(cfg, self.run_dir, resume, connect=self._connect_worker)
@@ -130,12 +156,26 @@ class MainWindow(QMainWindow):
 
     def _connect_worker(self, worker) -> None:
         worker.metrics.connect(self.losses.append)
-        worker.preview.connect(self.samples.show_preview)
+        worker.preview.connect(self._on_preview)
         worker.progress.connect(self._on_progress)
-        worker.started.connect(lambda d: self.device_label.setText(f"Device: {d}"))
+        worker.started.connect(self._on_device)
         worker.diverged.connect(self._on_diverged)
         worker.failed.connect(self._on_failed)
-        worker.saved.connect(lambda p: self.statusBar().showMessage(f"Saved {p}", 5000))
+        worker.saved.connect(self._on_saved)
+
+    # Slots for worker signals are bound methods so that Qt queues them to this thread.
+    def _on_device(self, device: str) -> None:
+        self.device_label.setText(f"Device: {device}")
+        worker = self.controller.worker
+        if worker is not None and worker.engine is not None:
+            self.view.on_engine(worker.engine)
+
+    def _on_preview(self, preview: dict) -> None:
+        self.view.on_preview(preview)
+
+    def _on_saved(self, path: str) -> None:
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.checkpoint_saved.emit(path)
 
     def _on_pause(self, pause: bool) -> None:
         (self.controller.pause if pause else self.controller.resume)()
@@ -191,8 +231,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open checkpoint", str(e))
             return False
         self.controls.set_config(ck["config"])
+        self.set_view(ck["config"])
         self.losses.reset(ck["history"])
-        self.samples.reset()
         self.controls.set_progress(ck["step"], ck["config"].train.steps, 0)
         self.resume_state = ck
         self.step = ck["step"]
@@ -208,13 +248,7 @@ class MainWindow(QMainWindow):
             self.export_png(path)
 
     def export_png(self, path: str) -> bool:
-        from PIL import Image
-
-        img = self.samples.image_array()
-        if img is None:
-            return False
-        Image.fromarray(img).save(path)
-        return True
+        return self.view.export_png(path)
 
     def _on_export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export losses", "losses.csv", "CSV (*.csv)")
@@ -236,6 +270,11 @@ def run_gui(argv: list[str]) -> int:
         else:
             print(f"error: --preset: one of {', '.join(PRESETS)}", file=sys.stderr)
             return 2
+    import torch
+
+    # Leave a core to the GUI thread: spinning OpenMP threads that compete with the painter
+    # slow small models down many times over.
+    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Generative Studio")
     app.setOrganizationName("Generative Studio")

@@ -18,7 +18,7 @@ from ..config import ConfigError, RunConfig
 from ..core.data import DataError
 from ..core.devices import DeviceError
 from ..core.rundir import RunDir, save_checkpoint
-from ..core.runner import run
+from ..core.runner import fetch_metrics, run
 
 EMIT_INTERVAL = 1 / 30  # seconds between updates sent to the GUI
 
@@ -44,6 +44,7 @@ class TrainingWorker(QObject):
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._requests: queue.Queue = queue.Queue()
+        self._rd = None
 
     # -- called from the GUI thread ------------------------------------------------------
     def request_stop(self) -> None:
@@ -60,6 +61,18 @@ class TrainingWorker(QObject):
 
     def request_preview(self) -> None:
         self._requests.put(("preview", None))
+
+    def request_step(self, kind: str) -> None:
+        """Single-step mode: one D update ("d"), one G update ("g") or a full step ("both")."""
+        self._requests.put(("step", kind))
+
+    def request_points(self, points) -> None:
+        """Train a 2-D model on these (N, 2) points from now on (the user's drawing)."""
+        self._requests.put(("points", np.array(points, dtype=np.float32)))
+
+    def request_generate(self, label, n: int = 16) -> None:
+        """Draw n samples of one class from a conditional model (shown by the sample panel)."""
+        self._requests.put(("generate", (label, n)))
 
     # -- the thread ------------------------------------------------------------------------
     @Slot()
@@ -82,6 +95,7 @@ class TrainingWorker(QObject):
 
         engine = self.engine = make_engine(self.cfg)
         rd = RunDir(self.run_dir, self.cfg, resume=self.resume is not None) if self.run_dir else None
+        self._rd = rd
         if self.resume is not None:
             engine.load_state_dict(self.resume["engine"])
             if rd:
@@ -161,6 +175,26 @@ class TrainingWorker(QObject):
                 self.cfg = arg
             elif kind == "preview":
                 self.preview.emit(self.engine.preview())
+            elif kind == "step":
+                self._single_step(arg)
+            elif kind == "points":
+                self.engine.set_points(arg)
+                self.preview.emit(self.engine.preview())
+            elif kind == "generate":
+                self.preview.emit(self.engine.generate_preview(*arg))
+
+    def _single_step(self, kind: str) -> None:
+        e = self.engine
+        fn = {"d": getattr(e, "step_d", None), "g": getattr(e, "step_g", None)}.get(kind)
+        r = (fn or e.step)()
+        fetch_metrics([r])
+        for k, v in r.metrics.items():
+            self.history.setdefault(k, []).append(float(v))
+        if self._rd:
+            self._rd.append_metrics([r])
+        self._flush([r])
+        self.preview.emit(e.preview())
+        self.progress.emit(e.step_count, self.cfg.train.steps, 0.0)
 
     def _flush(self, results: list) -> None:
         if not results:
@@ -200,9 +234,9 @@ class TrainingController(QObject):
         self.thread = QThread()
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.work)
-        self.worker.started.connect(lambda _d: self._set_state("running"))
-        self.worker.paused.connect(lambda on: self._set_state("paused" if on else "running")
-                                   if self.state != "stopping" else None)
+        # Bound methods, not lambdas: a lambda slot would run in the worker's thread.
+        self.worker.started.connect(self._on_started)
+        self.worker.paused.connect(self._on_paused)
         self.worker.finished.connect(self._on_finished)
         if connect is not None:
             connect(self.worker)
@@ -231,6 +265,13 @@ class TrainingController(QObject):
         ok = self.thread.wait(timeout_ms)
         self._cleanup()
         return ok
+
+    def _on_started(self, _device: str) -> None:
+        self._set_state("running")
+
+    def _on_paused(self, on: bool) -> None:
+        if self.state != "stopping":
+            self._set_state("paused" if on else "running")
 
     def _on_finished(self, _step: int) -> None:
         if self.thread is not None:

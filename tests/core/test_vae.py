@@ -237,3 +237,15 @@ def test_conditional_vae_draws_the_asked_digit(judge):
     z = np.random.default_rng(3).standard_normal((50, 4)) * 0.5
     pred = judge.knn.predict(eng.decode(z, labels).reshape(50, -1))
     assert (pred == labels).mean() > 0.7
+
+
+@pytest.mark.parametrize("name", ["ae-digits", "vae-digits", "ae-vs-vae-digits"])
+def test_presets_build_and_step(name):
+    from studio.presets import PRESETS
+
+    cfg = PRESETS[name].config().validate()
+    cfg.data.image_size = SIZE  # keep the test small; the preset's own size is checked below
+    assert PRESETS[name].settings["data.image_size"] == 16
+    eng = make_engine(cfg, CPU)
+    r = eng.step()
+    assert set(r.metrics) == set(eng.metric_names) and eng.model.latent_dim >= 2

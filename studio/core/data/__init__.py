@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -22,6 +24,8 @@ class Dataset:
     modes: np.ndarray | None = None  # known mode centres of a generated 2-D set
     mode_sigma: float = 0.0
     name: str = ""
+    classes: list[str] | None = None  # a name per label (for the sample panel's rows)
+    n_skipped: int = 0  # unreadable files left out of a folder
 
     def __len__(self) -> int:
         return len(self.x)
@@ -46,29 +50,77 @@ def load_digits_images(size: int) -> tuple[np.ndarray, np.ndarray]:
     return x.clamp(0, 1).numpy(), d.target.astype(np.int64)
 
 
-def load_dataset(data_cfg, device: torch.device | str = "cpu", seed: int = 0) -> Dataset:
-    """Build the data set a config names; raises DataError with a one-line reason."""
-    if data_cfg.path:
-        arrays = read_file(data_cfg.path)
+def load_dataset(data_cfg, device: torch.device | str = "cpu", seed: int = 0,
+                 progress: Callable[[int, int], None] | None = None) -> Dataset:
+    """Build the data set a config names; raises DataError with a one-line reason.
+
+    progress(done, total) reports a download (bytes) or a folder being read (files).
+    """
+    from .torchvision_sets import SETS
+
+    limit = getattr(data_cfg, "limit", 0) or None
+    path = Path(data_cfg.path).expanduser() if data_cfg.path else None
+    if path is not None and path.is_dir():
+        from .torchvision_sets import has_local_files, load_torchvision_set
+
+        if data_cfg.name in SETS and has_local_files(data_cfg.name, path):
+            # The "choose folder" answer to an offline download: the set's own files.
+            x, y = load_torchvision_set(data_cfg.name, root=path, download=False)
+            return _images_u8(x, y, data_cfg, device, seed, limit, list(SETS[data_cfg.name].classes))
+        from .folder import load_image_folder
+
+        f = load_image_folder(path, data_cfg.image_size, "auto", limit, progress, seed)
+        ds = _images_u8(f.images, f.labels, data_cfg, device, seed, None, f.classes)
+        ds.n_skipped = f.n_skipped
+        return ds
+    if path is not None:
+        arrays = read_file(path)
         if "points" in arrays:
             return Dataset("points", torch.from_numpy(arrays["points"]).to(device),
                            name=str(data_cfg.path))
-        imgs = torch.from_numpy(arrays["images"]).float().div_(255.0)
         labels = arrays.get("labels")
-        return _images(imgs, labels, data_cfg.image_size, device, str(data_cfg.path))
+        classes = [str(k) for k in range(int(labels.max()) + 1)] if labels is not None else None
+        return _images_u8(arrays["images"], labels, data_cfg, device, seed, limit, classes)
     if data_cfg.name in GENERATORS:
         pts, centres, sigma = make_points(data_cfg.name, data_cfg.n_points, seed)
         return Dataset("points", torch.from_numpy(pts).to(device), modes=centres,
                        mode_sigma=sigma, name=data_cfg.name)
     if data_cfg.name == "digits":
         x, y = load_digits_images(8)
-        return _images(torch.from_numpy(x), y, data_cfg.image_size, device, "digits")
+        x, y = _subset(x, y, limit, seed)
+        ds = _images(torch.from_numpy(x), y, data_cfg.image_size, device, "digits")
+        ds.classes = [str(k) for k in range(10)]
+        return ds
+    if data_cfg.name in SETS:
+        from .torchvision_sets import load_torchvision_set
+
+        x, y = load_torchvision_set(data_cfg.name, progress=progress)
+        return _images_u8(x, y, data_cfg, device, seed, limit, list(SETS[data_cfg.name].classes))
     raise DataError(f"data.name: unknown data set {data_cfg.name!r}")
+
+
+def _subset(x: np.ndarray, y, limit: int | None, seed: int):
+    if not limit or len(x) <= limit:
+        return x, y
+    keep = np.sort(np.random.default_rng(seed).choice(len(x), limit, replace=False))
+    return x[keep], (None if y is None else np.asarray(y)[keep])
+
+
+def _images_u8(x: np.ndarray, y, data_cfg, device, seed: int, limit: int | None,
+               classes: list[str] | None) -> Dataset:
+    x, y = _subset(x, y, limit, seed)
+    ds = _images(torch.from_numpy(x).float().div_(255.0), y, data_cfg.image_size, device,
+                 str(data_cfg.path or data_cfg.name))
+    if ds.labels is not None:
+        ds.classes = classes if classes and len(classes) >= ds.num_classes else \
+            [str(k) for k in range(ds.num_classes)]
+    return ds
 
 
 def _images(x: torch.Tensor, labels, size: int, device, name: str) -> Dataset:
     if x.shape[-1] != size or x.shape[-2] != size:
-        x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False).clamp_(0, 1)
+        x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True,
+                          align_corners=False).clamp_(0, 1)
     y = torch.from_numpy(np.asarray(labels)).to(device) if labels is not None else None
     k = int(y.max().item()) + 1 if y is not None else 0
     return Dataset("images", x.contiguous().to(device), y, k, name=name)

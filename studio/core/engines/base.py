@@ -26,6 +26,7 @@ class Engine(ABC):
 
     kind = "points"  # "points" or "images": what preview() and sample() return
     metric_names: tuple[str, ...] = ()
+    done = False  # True once the model has converged (EM): the runner stops there
 
     def __init__(self) -> None:
         self.step_count = 0

@@ -1,108 +1,292 @@
-"""Vanilla GAN: MLP generator and discriminator, BCE loss, non-saturating G loss."""
+"""The GAN family: vanilla MLP GAN, DCGAN, and their class-conditional forms (CGAN).
+
+One step = `d_steps` discriminator updates, then one generator update. The loss (bce, lsgan,
+hinge, wgan) and the stabilisers (label smoothing, instance noise, R1, gradient penalty,
+packing, spectral norm, minibatch std) come from the config. Single-step mode calls
+step_d() / step_g() on their own. Metrics stay on the device (no .item() here).
+"""
 from __future__ import annotations
 
-import torch
-import torch.nn.functional as F
+import dataclasses
 
-from ..data import load_dataset
+import numpy as np
+import torch
+
+from ..data import DataError, Dataset, load_dataset
 from ..devices import make_generator
+from ..losses import add_instance_noise, get_loss, gradient_penalty, instance_noise_std, r1_penalty
+from ..metrics.diversity import mean_pairwise_distance
 from ..metrics.modes import mode_stats
-from ..models.mlp import MLPDiscriminator, MLPGenerator
 from .base import Engine, StepResult, adam_set_lr
+from .gan_parts import (batch_diversity, build_models, d_score, eval_mode, gan_field, grad_norm,
+                        mode_metrics, view_of)
 
 N_PREVIEW_POINTS = 1000
 N_PREVIEW_IMAGES = 64
+GRID_COLS = 8
+MAX_CLASS_ROWS = 16  # a conditional preview shows one row per class, up to this many
 
 
 class GANEngine(Engine):
-    metric_names = ("loss_d", "loss_g", "d_real", "d_fake")
-
-    def __init__(self, cfg, device: torch.device):
+    def __init__(self, cfg, device: torch.device, progress=None):
         super().__init__()
         self.cfg, self.device = cfg, device
         torch.manual_seed(cfg.train.seed)
-        self.data = load_dataset(cfg.data, device, cfg.train.seed)
+        self.data = load_dataset(cfg.data, device, cfg.train.seed, progress)
         self.kind = self.data.kind
         g = cfg.gan
-        images = self.kind == "images"
-        self.G = MLPGenerator(g.latent_dim, g.hidden, g.layers, self.data.shape, tanh=images).to(device)
-        self.D = MLPDiscriminator(self.data.shape, g.hidden, g.layers).to(device)
+        if g.conditional and self.data.labels is None:
+            raise DataError("gan.conditional: the data set has no labels (add 'labels' to the "
+                            ".npz, or use a folder with one sub-folder per class)")
+        self.num_classes = self.data.num_classes if g.conditional else 0
+        self.G, self.D = (m.to(device) for m in build_models(g, self.data, self.num_classes))
+        self.pack = g.pack
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=g.lr_g, betas=(g.beta1, g.beta2))
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=g.lr_d, betas=(g.beta1, g.beta2))
         self.gen = make_generator(device, cfg.train.seed)
+        images = self.kind == "images"
         # A fixed noise batch and a fixed real subset, so the sample panel shows one G evolving.
+        self.fixed_y = None
         n_fixed = N_PREVIEW_IMAGES if images else N_PREVIEW_POINTS
+        if self.num_classes:
+            rows = min(self.num_classes, MAX_CLASS_ROWS)
+            self.fixed_y = torch.arange(rows, device=device).repeat_interleave(GRID_COLS)
+            n_fixed = len(self.fixed_y)
         self.fixed_z = self._noise(n_fixed)
         self.fixed_real = self.data.x[self.data.batch_indices(min(n_fixed, len(self.data)), self.gen)]
+        self._set_reference()
+        zero = torch.zeros((), device=device)
+        self._last = {k: zero for k in self.metric_names}
 
+    # -- data-dependent references -------------------------------------------------------------
+    def _set_reference(self) -> None:
+        self.modes_t = None
+        if self.kind == "points":
+            self.view = view_of(self.data.x.cpu().numpy())
+            if self.data.modes is not None:
+                self.modes_t = torch.as_tensor(self.data.modes, dtype=torch.float32,
+                                               device=self.device)
+        else:
+            # A fixed random subset (its own RNG, so training draws are unchanged).
+            idx = torch.randperm(len(self.data), generator=torch.Generator().manual_seed(0))[:512]
+            self.real_spread = mean_pairwise_distance(self.data.x[idx.to(self.data.x.device)] * 2 - 1)
+
+    @property
+    def metric_names(self) -> tuple[str, ...]:
+        names = ("loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g")
+        if self.kind == "images":
+            return names + ("diversity",)
+        return names + (("modes_covered", "high_quality") if self.modes_t is not None else ())
+
+    @property
+    def loss(self):
+        return get_loss(self.cfg.gan.loss)
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.data.classes or [str(k) for k in range(self.num_classes)])[: self.num_classes]
+
+    # -- sampling helpers ------------------------------------------------------------------------
     def _noise(self, n: int) -> torch.Tensor:
         z = torch.randn(n, self.cfg.gan.latent_dim, device=self.gen.device, generator=self.gen)
         return z.to(self.device)
 
-    def _real_batch(self, n: int) -> torch.Tensor:
-        x = self.data.x[self.data.batch_indices(n, self.gen)]
-        return x * 2 - 1 if self.kind == "images" else x
+    def _G(self, z, y=None):
+        return self.G(z) if y is None else self.G(z, y)
+
+    def _D(self, x, y=None):
+        return self.D(x) if y is None else self.D(x, y)
+
+    def _real_batch(self, n: int):
+        idx = self.data.batch_indices(n, self.gen)
+        x = self.data.x[idx]
+        y = self.data.labels[idx] if self.num_classes else None
+        return (x * 2 - 1 if self.kind == "images" else x), y
+
+    def _noise_std(self) -> float:
+        g = self.cfg.gan
+        return instance_noise_std(self.step_count, g.instance_noise, g.instance_noise_steps)
 
     def set_hyperparameters(self, cfg) -> None:
         g = cfg.gan
+        for f in dataclasses.fields(g):
+            if f.metadata.get("live"):
+                setattr(self.cfg.gan, f.name, getattr(g, f.name))
         adam_set_lr(self.opt_g, g.lr_g, (g.beta1, g.beta2))
         adam_set_lr(self.opt_d, g.lr_d, (g.beta1, g.beta2))
-        self.cfg.gan.d_steps = g.d_steps
 
-    def step(self) -> StepResult:
-        bs = self.cfg.train.batch_size
-        for _ in range(self.cfg.gan.d_steps):
-            real = self._real_batch(bs)
-            fake = self.G(self._noise(bs))
-            logit_real = self.D(real)
-            logit_fake = self.D(fake.detach())
-            loss_d = (F.binary_cross_entropy_with_logits(logit_real, torch.ones_like(logit_real))
-                      + F.binary_cross_entropy_with_logits(logit_fake, torch.zeros_like(logit_fake)))
-            self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            self.opt_d.step()
-        # Non-saturating G loss: maximise log D(G(z)) rather than minimise log(1 - D(G(z))),
-        # whose gradient vanishes while D easily rejects the fakes early on.
-        logit_gen = self.D(fake)
-        loss_g = F.binary_cross_entropy_with_logits(logit_gen, torch.ones_like(logit_gen))
+    # -- training ----------------------------------------------------------------------------------
+    def _d_update(self):
+        g, bs = self.cfg.gan, self.cfg.train.batch_size
+        real, y = self._real_batch(bs)
+        # Fakes take the real batch's labels: the label mix follows the data's.
+        fake = self._G(self._noise(bs), y)
+        std = self._noise_std()
+        real_in = add_instance_noise(real, std, self.gen)
+        fake_in = add_instance_noise(fake.detach(), std, self.gen)
+        if g.r1_gamma > 0:
+            real_in = real_in.detach().requires_grad_(True)
+        logit_real, logit_fake = self._D(real_in, y), self._D(fake_in, y)
+        loss_d = self.loss.d(logit_real, logit_fake, g.label_smoothing)
+        if g.r1_gamma > 0:
+            loss_d = loss_d + r1_penalty(logit_real, real_in, g.r1_gamma)
+        if g.gp_weight > 0:
+            loss_d = loss_d + gradient_penalty(lambda x: self._D(x, y), real, fake, g.gp_weight,
+                                               self.gen)
+        self.opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        self._last.update(grad_norm_d=grad_norm(self.D))
+        self.opt_d.step()
+        self._last.update(loss_d=loss_d.detach(),
+                          d_real=d_score(g.loss, logit_real.detach()).mean(),
+                          d_fake=d_score(g.loss, logit_fake.detach()).mean())
+        return fake, y
+
+    def _g_update(self, fake=None, y=None) -> None:
+        if fake is None:
+            bs = self.cfg.train.batch_size
+            y = self._real_batch(bs)[1] if self.num_classes else None
+            fake = self._G(self._noise(bs), y)
+        logit_gen = self._D(add_instance_noise(fake, self._noise_std(), self.gen), y)
+        loss_g = self.loss.g(logit_gen)
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
+        self._last.update(loss_g=loss_g.detach(), grad_norm_g=grad_norm(self.G))
         self.opt_g.step()
+        fake = fake.detach()
+        if self.kind == "images":
+            self._last["diversity"] = batch_diversity(fake, self.real_spread)
+        elif self.modes_t is not None:
+            self._last.update(mode_metrics(fake, self.modes_t, self.data.mode_sigma))
         self.step_count += 1
-        return StepResult(self.step_count, {
-            "loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
-            "d_real": torch.sigmoid(logit_real.detach()).mean(),
-            "d_fake": torch.sigmoid(logit_fake.detach()).mean(),
-        })
 
-    @torch.inference_mode()
+    def _result(self) -> StepResult:
+        return StepResult(self.step_count, {k: self._last[k] for k in self.metric_names})
+
+    def step(self) -> StepResult:
+        for _ in range(self.cfg.gan.d_steps):
+            fake, y = self._d_update()
+        # G reuses the last D step's fakes: one G forward pass fewer per step.
+        self._g_update(fake, y)
+        return self._result()
+
+    def step_d(self) -> StepResult:
+        """One discriminator update alone (single-step mode); the step count counts G
+        updates, so it stays where it is."""
+        self._d_update()
+        return self._result()
+
+    def step_g(self) -> StepResult:
+        """One generator update alone, on fresh noise (single-step mode)."""
+        self._g_update()
+        return self._result()
+
+    # -- what the panels show --------------------------------------------------------------------
+    def _generate(self, z, y=None) -> torch.Tensor:
+        with eval_mode(self.G), torch.inference_mode():
+            return torch.cat([self._G(z[i:i + 1024], None if y is None else y[i:i + 1024])
+                              for i in range(0, len(z), 1024)]).float()
+
     def preview(self) -> dict:
-        fake = self.G(self.fixed_z)
+        fake = self._generate(self.fixed_z, self.fixed_y)
         if self.kind == "points":
             out = {"kind": "points", "real": self.fixed_real.cpu().numpy(),
-                   "fake": fake.float().cpu().numpy(), "step": self.step_count}
+                   "fake": fake.cpu().numpy(), "step": self.step_count}
             if self.data.modes is not None:
                 out.update(mode_stats(out["fake"], self.data.modes, self.data.mode_sigma))
+            out["field"] = self.field()
             return out
         from torchvision.utils import make_grid
 
-        grid = make_grid((fake.float() + 1) / 2, nrow=8, padding=2, pad_value=0.5).clamp(0, 1)
-        return {"kind": "images", "grid": grid.permute(1, 2, 0).cpu().numpy(), "step": self.step_count}
+        images = (fake + 1) / 2
+        grid = make_grid(images, nrow=GRID_COLS, padding=2, pad_value=0.5).clamp(0, 1)
+        out = {"kind": "images", "grid": grid.permute(1, 2, 0).cpu().numpy(),
+               "step": self.step_count,
+               "diversity": float(batch_diversity(fake, self.real_spread, len(fake)))}
+        if self.num_classes:
+            rows = len(self.fixed_y) // GRID_COLS
+            out.update(row_labels=self.classes[:rows], classes=self.classes)
+        return out
 
-    @torch.inference_mode()
-    def sample(self, n: int, **kwargs) -> dict:
-        out = torch.cat([self.G(self._noise(min(1024, n - i))) for i in range(0, n, 1024)])
-        if self.kind == "points":
-            return {"points": out.float().cpu().numpy()}
-        return {"images": ((out.float() + 1) / 2).clamp(0, 1).cpu().numpy()}
+    def field(self, grid_n: int = 64) -> dict:
+        """For 2-D data: D's output over the view (heat (grid_n, grid_n), rows = y, over
+        extent (x0, x1, y0, y1)), the fixed fake points and G's loss gradient on them
+        (arrows: where G pushes each point), and lines of a grid in noise space mapped by G
+        (grid_lines: up to two (lines, points, 2) arrays). All numpy."""
+        if self.kind != "points":
+            raise ValueError("the 2-D field exists only for 2-D point data")
+        out = gan_field(self, grid_n)
+        out.update(real=self.fixed_real.cpu().numpy(), step=self.step_count)
+        return out
 
+    def label_index(self, label) -> int:
+        """A class index from an int, a digit string or a class name; DataError if unknown."""
+        if not self.num_classes:
+            raise DataError("--label: this model is not conditional (set gan.conditional=true)")
+        text = str(label).strip()
+        k = self.classes.index(text) if text in self.classes else \
+            int(text) if text.lstrip("-").isdigit() else -1
+        if not 0 <= k < self.num_classes:
+            raise DataError(f"--label: {text!r} is not a class (0-{self.num_classes - 1} or one "
+                            f"of {', '.join(self.classes[:10])})")
+        return k
+
+    def sample(self, n: int, label=None) -> dict:
+        y = None
+        if self.num_classes:
+            y = (torch.full((n,), self.label_index(label), dtype=torch.long) if label is not None
+                 else torch.arange(n) % self.num_classes).to(self.device)
+        elif label is not None:
+            self.label_index(label)  # raises: not conditional
+        out = self._generate(self._noise(n), y)
+        res = ({"points": out.cpu().numpy()} if self.kind == "points"
+               else {"images": ((out + 1) / 2).clamp(0, 1).cpu().numpy()})
+        if y is not None:
+            res["labels"] = y.cpu().numpy()
+        return res
+
+    def generate_preview(self, label, n: int = 16) -> dict:
+        """n fresh samples of one class as a grid, for the sample panel's label picker; a bad
+        label comes back as {"error": reason} rather than an exception (the run goes on)."""
+        try:
+            k = self.label_index(label)
+        except DataError as e:
+            return {"kind": "generated", "error": str(e).removeprefix("--label: ")}
+        from torchvision.utils import make_grid
+
+        x = torch.from_numpy(self.sample(n, label=k)["images"])
+        grid = make_grid(x, nrow=min(n, 16), padding=2, pad_value=0.5).clamp(0, 1)
+        return {"kind": "generated", "grid": grid.permute(1, 2, 0).numpy(), "label": k,
+                "label_name": self.classes[k], "step": self.step_count}
+
+    def set_points(self, points) -> None:
+        """Train on new 2-D data from now on (the user's drawing); G and D carry on."""
+        if self.kind != "points":
+            raise DataError("only a 2-D model can train on drawn points")
+        pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+        if len(pts) < 2 or not np.isfinite(pts).all():
+            raise DataError("a drawing needs at least 2 finite points")
+        self.data = Dataset("points", torch.from_numpy(pts).to(self.device), name="drawing")
+        n = min(N_PREVIEW_POINTS, len(self.data))
+        self.fixed_real = self.data.x[self.data.batch_indices(n, self.gen)]
+        self._set_reference()
+        self._last = {k: self._last.get(k, self._last["loss_d"]) for k in self.metric_names}
+
+    # -- checkpoints -------------------------------------------------------------------------------
     def state_dict(self) -> dict:
-        return {"G": self.G.state_dict(), "D": self.D.state_dict(),
-                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
-                "step": self.step_count, "rng": self.gen.get_state(),
-                "fixed_z": self.fixed_z.cpu(), "fixed_real": self.fixed_real.cpu()}
+        s = {"G": self.G.state_dict(), "D": self.D.state_dict(),
+             "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+             "step": self.step_count, "rng": self.gen.get_state(),
+             "fixed_z": self.fixed_z.cpu(), "fixed_real": self.fixed_real.cpu()}
+        if self.fixed_y is not None:
+            s["fixed_y"] = self.fixed_y.cpu()
+        if self.data.name == "drawing":
+            s["drawing"] = self.data.x.cpu()
+        return s
 
     def load_state_dict(self, state: dict) -> None:
+        if "drawing" in state:
+            self.set_points(state["drawing"].numpy())
         self.G.load_state_dict(state["G"])
         self.D.load_state_dict(state["D"])
         self.opt_g.load_state_dict(state["opt_g"])
@@ -111,3 +295,5 @@ class GANEngine(Engine):
         self.gen.set_state(state["rng"])
         self.fixed_z = state["fixed_z"].to(self.device)
         self.fixed_real = state["fixed_real"].to(self.device)
+        if "fixed_y" in state:
+            self.fixed_y = state["fixed_y"].to(self.device)

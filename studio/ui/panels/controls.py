@@ -16,16 +16,41 @@ from ...presets import PRESETS
 
 # The settings shown for each model family, in order. Keys not listed keep their values.
 FORM_KEYS = {
-    "gan": ["data.name", "gan.latent_dim", "gan.hidden", "gan.layers", "gan.lr_g", "gan.lr_d",
-            "gan.beta1", "gan.beta2", "train.batch_size", "gan.d_steps", "train.steps",
-            "train.seed", "train.device", "train.preview_every"],
+    "gan": ["data.name", "data.path", "data.image_size", "gan.arch", "gan.conditional",
+            "gan.latent_dim", "gan.hidden", "gan.layers", "gan.width", "gan.embed_dim",
+            "gan.loss", "gan.lr_g", "gan.lr_d", "gan.beta1", "gan.beta2", "train.batch_size",
+            "gan.d_steps", "gan.label_smoothing", "gan.instance_noise",
+            "gan.instance_noise_steps", "gan.r1_gamma", "gan.gp_weight", "gan.pack",
+            "gan.spectral_norm", "gan.minibatch_std", "train.steps", "train.seed",
+            "train.device", "train.preview_every"],
+    "vae": ["data.name", "data.image_size", "vae.arch", "vae.latent_dim", "vae.hidden",
+            "vae.recon", "vae.beta", "vae.warmup_steps", "vae.conditional", "vae.lr",
+            "train.batch_size", "train.steps", "train.seed", "train.device",
+            "train.preview_every"],
+    "gmm": ["data.name", "data.n_points", "gmm.k", "gmm.covariance_type", "gmm.init",
+            "gmm.reg_covar", "gmm.tol", "train.steps", "train.seed"],
 }
+FORM_KEYS["ae"] = [k for k in FORM_KEYS["vae"] if k not in ("vae.beta", "vae.warmup_steps")]
+FORM_KEYS["ae-vs-vae"] = FORM_KEYS["vae"]
 LABELS = {
     "data.name": "Data set", "gan.latent_dim": "Latent dim", "gan.hidden": "Hidden width",
     "gan.layers": "Hidden layers", "gan.lr_g": "Learning rate G", "gan.lr_d": "Learning rate D",
     "gan.beta1": "Adam beta1", "gan.beta2": "Adam beta2", "train.batch_size": "Batch size",
     "gan.d_steps": "D steps per G step", "train.steps": "Steps", "train.seed": "Seed",
     "train.device": "Device", "train.preview_every": "Preview every",
+    "data.image_size": "Image size", "data.n_points": "Points", "vae.arch": "Architecture",
+    "vae.latent_dim": "Latent dim", "vae.hidden": "Hidden width", "vae.recon": "Reconstruction",
+    "vae.beta": "Beta (KL weight)", "vae.warmup_steps": "Beta warm-up steps",
+    "vae.conditional": "Conditional (label)", "vae.lr": "Learning rate",
+    "gmm.k": "Components K", "gmm.covariance_type": "Covariance", "gmm.init": "Initialisation",
+    "gmm.reg_covar": "reg_covar", "gmm.tol": "Tolerance",
+    "data.path": "Own data (file/folder)", "gan.arch": "Architecture",
+    "gan.conditional": "Conditional (label)", "gan.width": "Conv width (DCGAN)",
+    "gan.embed_dim": "Label embedding (0 = one-hot)", "gan.loss": "Loss",
+    "gan.label_smoothing": "Label smoothing", "gan.instance_noise": "Instance noise",
+    "gan.instance_noise_steps": "Noise fade steps", "gan.r1_gamma": "R1 penalty",
+    "gan.gp_weight": "Gradient penalty", "gan.pack": "Packing (PacGAN)",
+    "gan.spectral_norm": "Spectral norm (D)", "gan.minibatch_std": "Minibatch std (D)",
 }
 INVALID_STYLE = "border: 2px solid #d33; background: #fff0f0;"
 
@@ -106,7 +131,9 @@ class ControlPanel(QWidget):
         self.model.setCurrentText(cfg.model)
         self.model.blockSignals(False)
         self._build_form()
+        self.blockSignals(True)  # a programmatic load is not a user edit
         self._validate()
+        self.blockSignals(False)
 
     def _build_form(self) -> None:
         while self.form.rowCount():
@@ -186,6 +213,11 @@ class ControlPanel(QWidget):
         elif state == "paused":
             self.rate_label.setText("Paused")
         self._update_buttons()
+
+    def set_run_buttons_visible(self, on: bool) -> None:
+        """EM is stepped from its own panel; the run buttons and progress are hidden then."""
+        for w in (self.start_btn, self.pause_btn, self.stop_btn, self.progress, self.rate_label):
+            w.setVisible(on)
 
     def _update_buttons(self) -> None:
         self.start_btn.setEnabled(not self._running and self.is_valid())

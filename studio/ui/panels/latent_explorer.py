@@ -21,6 +21,7 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#7f7f7f", "#bcbd22", "#17becf"]
 SLIDER_RANGE = 4.0  # sliders span [-4, 4]: the prior's mass and a little beyond
 GRID_N = 10
+ACCENT = "#ff2bd6"  # marker, ellipse and ends: readable on dark and light plot backgrounds
 INTERP_N = 8
 
 
@@ -74,18 +75,17 @@ class LatentExplorer(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMinimumSize(280, 240)
         self.scatter = pg.ScatterPlotItem(size=5, pen=None)
-        self.ellipse = pg.PlotCurveItem(pen=pg.mkPen("k", width=2))
-        self.line = pg.PlotCurveItem(pen=pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine))
-        self.ends_marker = pg.ScatterPlotItem(size=13, symbol="s", brush=None,
-                                              pen=pg.mkPen("k", width=2))
-        self.marker = pg.ScatterPlotItem(size=18, symbol="+", pen=pg.mkPen("k", width=3),
-                                         brush="k")
+        self.ellipse = pg.PlotCurveItem(pen=pg.mkPen(ACCENT, width=2))
+        self.line = pg.PlotCurveItem(pen=pg.mkPen(ACCENT, width=2, style=Qt.PenStyle.DashLine))
+        self.ends_marker = pg.ScatterPlotItem(size=14, symbol="s", brush=None,
+                                              pen=pg.mkPen(ACCENT, width=2))
+        self.marker = pg.ScatterPlotItem(size=22, symbol="+", pen=pg.mkPen("w", width=1),
+                                         brush=ACCENT)
         for item in (self.scatter, self.line, self.ellipse, self.ends_marker, self.marker):
             self.plot.addItem(item)
         # The scatter takes left clicks that land on a point; treat them as clicks on the view.
         self.scatter.sigClicked.connect(self._on_points_clicked)
-        self.legend = self.plot.addLegend(offset=(5, 5), brush=pg.mkBrush(255, 255, 255, 190),
-                                          colCount=2)
+        self.legend = self.plot.addLegend(offset=(5, 5), colCount=2)
         self._legend_done = False
         self.vb.picked.connect(self._on_picked)
         self.vb.sigRangeChanged.connect(self._on_range_changed)

@@ -11,15 +11,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-# (plot row, metric, legend label, colour)
-CURVES = [
-    (0, "loss_g", "G loss", "#e4572e"),
-    (0, "loss_d", "D loss", "#2e86ab"),
-    (1, "d_real", "D(x)", "#3bb273"),
-    (1, "d_fake", "D(G(z))", "#e1a100"),
-]
-
-
 class SeriesBuffer:
     """Growing float arrays without reallocating every append."""
 
@@ -51,28 +42,46 @@ class SeriesBuffer:
 
 
 class LossPanel(QWidget):
-    def __init__(self, parent=None):
+    """Two stacked plots; `configure(curves, titles)` picks what they show for a model family.
+
+    curves: [(plot row, metric name, legend label, colour)]; metrics not listed are kept
+    (and exported) but not drawn.
+    """
+
+    def __init__(self, curves, titles, parent=None):
         super().__init__(parent)
         self.buffer = SeriesBuffer()
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
         self.plots = []
-        for row, (title, ylabel) in enumerate((("Losses", "loss"), ("Discriminator output", "D"))):
-            p = self.view.addPlot(row=row, col=0, title=title)
-            p.setLabel("left", ylabel)
+        for row in range(2):
+            p = self.view.addPlot(row=row, col=0)
             p.setLabel("bottom", "step")
             p.showGrid(x=True, y=True, alpha=0.2)
             p.setDownsampling(auto=True, mode="peak")
             p.setClipToView(True)
             p.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200), labelTextColor="#222")
             self.plots.append(p)
-        self.plots[1].setYRange(0, 1)
-        self.curves = {}
-        for row, key, label, colour in CURVES:
-            self.curves[key] = self.plots[row].plot([], [], name=label, pen=pg.mkPen(colour, width=2))
+        self.curves: dict = {}
+        self.configure(curves, titles)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view)
+
+    def configure(self, curves, titles) -> None:
+        for p in self.plots:
+            p.legend.clear()
+            for item in list(p.listDataItems()):
+                p.removeItem(item)
+        for p, (title, ylabel) in zip(self.plots, titles):
+            p.setTitle(title)
+            p.setLabel("left", ylabel)
+        self.plots[1].enableAutoRange(axis="y", enable=True)
+        if any(key == "d_real" for _, key, _, _ in curves):
+            self.plots[1].setYRange(0, 1)  # D outputs are probabilities
+        self.curves = {key: self.plots[row].plot([], [], name=label, pen=pg.mkPen(colour, width=2))
+                       for row, key, label, colour in curves}
+        self.buffer.clear()
 
     def reset(self, history: dict[str, list[float]] | None = None) -> None:
         """Clear, or reload the curves of a resumed run (history: name -> values from step 1)."""

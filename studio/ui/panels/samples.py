@@ -1,17 +1,27 @@
-"""Live samples: an image grid from a fixed noise batch, or real vs generated 2-D points."""
+"""Live samples: an image grid from a fixed noise batch, or real vs generated 2-D points.
+
+For a conditional model the grid has one row per class, named on the left, and a label
+picker asks the model for fresh samples of one class (generate_requested).
+"""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from ...core.rundir import preview_to_image
 
 
 class SamplePanel(QWidget):
+    generate_requested = Signal(str, int)  # label (index or class name), how many
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.last: dict | None = None
+        self.generated: dict | None = None
+        self._row_texts: list[pg.TextItem] = []
         self.updates = 0
         self.stack = QStackedWidget()
 
@@ -38,10 +48,44 @@ class SamplePanel(QWidget):
         self.stack.addWidget(self.image_view)
         self.stack.addWidget(self.points_view)
         self.caption = QLabel("Press Start to train; samples appear here.")
+
+        # Conditional models: pick or type a label, generate, see the result below the grid.
+        self.label_box = QWidget()
+        self.label_pick = QComboBox()
+        self.label_pick.setEditable(True)
+        self.label_pick.setToolTip("The class to draw: pick one, or type its number or name")
+        self.label_n = QSpinBox()
+        self.label_n.setRange(1, 64)
+        self.label_n.setValue(16)
+        self.label_n.setToolTip("How many samples to draw")
+        self.generate_btn = QPushButton("Generate")
+        self.generate_btn.clicked.connect(self._on_generate)
+        self.label_pick.lineEdit().returnPressed.connect(self._on_generate)
+        row = QHBoxLayout(self.label_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Label"))
+        row.addWidget(self.label_pick, 1)
+        row.addWidget(self.label_n)
+        row.addWidget(self.generate_btn)
+        self.gen_view = pg.GraphicsLayoutWidget()
+        self.gen_view.setBackground("w")
+        self.gen_view.setFixedHeight(110)
+        gvb = self.gen_view.addViewBox(lockAspect=True, invertY=True)
+        gvb.setMouseEnabled(False, False)
+        self.gen_image = pg.ImageItem(axisOrder="row-major")
+        gvb.addItem(self.gen_image)
+        self.gen_box = gvb
+        self.gen_caption = QLabel()
+        self.label_box.hide()
+        self.gen_view.hide()
+
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.stack, 1)
         lay.addWidget(self.caption)
+        lay.addWidget(self.label_box)
+        lay.addWidget(self.gen_view)
+        lay.addWidget(self.gen_caption)
 
     def show_preview(self, p: dict) -> None:
         self.last = p
@@ -50,8 +94,14 @@ class SamplePanel(QWidget):
         if p.get("kind") == "images":
             self.stack.setCurrentWidget(self.image_view)
             self.image.setImage(np.clip(p["grid"], 0, 1), levels=(0, 1))
+            self._show_row_labels(p)
             self.image_box.autoRange(padding=0.01)
-            self.caption.setText(f"Generated from a fixed noise batch · step {step:,}")
+            text = f"Generated from a fixed noise batch · step {step:,}"
+            if "row_labels" in p:
+                text = f"One row per class · {text}"
+            if "diversity" in p:
+                text += f" · diversity {p['diversity']:.2f} (real = 1)"
+            self.caption.setText(text)
         elif p.get("kind") == "points":
             self.stack.setCurrentWidget(self.points_view)
             self.real.setData(pos=p["real"])
@@ -65,8 +115,55 @@ class SamplePanel(QWidget):
                          f" · high quality {p['high_quality']:.0%}")
             self.caption.setText(text)
 
+        elif p.get("kind") == "generated":
+            self._show_generated(p)
+
+    def _show_row_labels(self, p: dict) -> None:
+        names = p.get("row_labels") or []
+        for t in self._row_texts:
+            self.image_box.removeItem(t)
+        self._row_texts = []
+        if names:
+            h = p["grid"].shape[0]
+            cell = (h - 2) / len(names)  # make_grid: 2 px padding round each cell
+            for i, name in enumerate(names):
+                t = pg.TextItem(str(name), color="#222", anchor=(1, 0.5))
+                t.setPos(-3, 2 + cell * i + (cell - 2) / 2)
+                self.image_box.addItem(t)
+                self._row_texts.append(t)
+        classes = [str(c) for c in p.get("classes") or []]
+        if classes != [self.label_pick.itemText(i) for i in range(self.label_pick.count())]:
+            current = self.label_pick.currentText()
+            self.label_pick.clear()
+            self.label_pick.addItems(classes)
+            if current in classes:
+                self.label_pick.setCurrentText(current)
+        self.label_box.setVisible(bool(classes))
+
+    def _on_generate(self) -> None:
+        label = self.label_pick.currentText().strip()
+        if label:
+            self.generate_requested.emit(label, self.label_n.value())
+
+    def _show_generated(self, p: dict) -> None:
+        self.generated = p
+        if "error" in p:
+            self.gen_caption.setText(f"Cannot generate: {p['error']}")
+            return
+        self.gen_image.setImage(np.clip(p["grid"], 0, 1), levels=(0, 1))
+        self.gen_box.autoRange(padding=0.01)
+        self.gen_view.show()
+        self.gen_caption.setText(f"Label {p['label_name']} · step {p.get('step', 0):,}")
+
+    def connect_worker(self, worker) -> None:
+        """Generate requests go straight to the worker's queue (its thread runs no event loop)."""
+        self.generate_requested.connect(worker.request_generate, Qt.ConnectionType.DirectConnection)
+
     def reset(self) -> None:
         self._ranged = False
+        self.generated = None
+        self.gen_view.hide()
+        self.gen_caption.clear()
 
     def image_array(self) -> np.ndarray | None:
         """The picture being shown, as uint8 RGB (for export)."""

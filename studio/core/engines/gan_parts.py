@@ -1,0 +1,128 @@
+"""Pieces of the GAN engine: building G and D from the config, device-side metrics, and the
+2-D field view (D's heatmap, G's gradient arrows, the warped noise grid)."""
+from __future__ import annotations
+
+import contextlib
+import math
+
+import numpy as np
+import torch
+
+from ...config import ConfigError
+from ..models.cgan import CondMLPDiscriminator, CondMLPGenerator
+from ..models.dcgan import DCGANDiscriminator, DCGANGenerator, plan
+from ..models.mlp import MLPDiscriminator
+
+
+def build_models(g, data, num_classes: int) -> tuple[torch.nn.Module, torch.nn.Module]:
+    """(G, D) for the gan config section `g` and a Dataset; ConfigError names a bad field."""
+    images = data.kind == "images"
+    if g.arch == "dcgan":
+        if not images:
+            raise ConfigError("gan.arch", "dcgan needs image data; use mlp for 2-D points")
+        channels, size = data.shape[0], data.shape[-1]
+        try:
+            plan(size)
+        except ValueError as e:
+            raise ConfigError("data.image_size", str(e)) from None
+        G = DCGANGenerator(g.latent_dim, channels, size, g.width, num_classes, g.embed_dim)
+        # A gradient penalty is per sample; batch norm would mix the samples.
+        D = DCGANDiscriminator(channels, size, g.width, num_classes,
+                               "embed" if g.embed_dim else "onehot", g.spectral_norm,
+                               False if g.gp_weight > 0 else None, g.minibatch_std, g.pack)
+        return G, D
+    G = CondMLPGenerator(g.latent_dim, g.hidden, g.layers, data.shape, images, num_classes,
+                         g.embed_dim)
+    if num_classes or g.pack > 1 or g.spectral_norm or g.minibatch_std:
+        D = CondMLPDiscriminator(data.shape, g.hidden, g.layers, num_classes, g.embed_dim,
+                                 g.pack, g.spectral_norm, g.minibatch_std)
+    else:
+        # The plain D keeps the vanilla GAN's initialisation, so tuned presets stay as they were.
+        D = MLPDiscriminator(data.shape, g.hidden, g.layers)
+    return G, D
+
+
+@contextlib.contextmanager
+def eval_mode(*modules: torch.nn.Module):
+    """Batch norm from running statistics and no spectral-norm power iteration, then back."""
+    was = [m.training for m in modules]
+    for m in modules:
+        m.eval()
+    try:
+        yield
+    finally:
+        for m, w in zip(modules, was):
+            m.train(w)
+
+
+def grad_norm(module: torch.nn.Module) -> torch.Tensor:
+    """Global L2 norm of the module's gradients, as a device tensor (no host sync)."""
+    grads = [p.grad for p in module.parameters() if p.grad is not None]
+    if not grads:
+        return torch.zeros((), device=next(module.parameters()).device)
+    return torch.nn.utils.get_total_norm(grads)
+
+
+def mode_metrics(fake: torch.Tensor, centres: torch.Tensor, sigma: float) -> dict:
+    """Modes covered and the high-quality fraction (within 3 sigma of a mode, as PacGAN
+    counts them) of a batch of 2-D points, kept on the device: no boolean indexing."""
+    d = torch.cdist(fake.float(), centres)
+    dist, nearest = d.min(1)
+    good = (dist <= 3 * sigma).float()
+    counts = torch.zeros(len(centres), device=fake.device).scatter_add_(0, nearest, good)
+    return {"modes_covered": (counts >= 1).sum().float(), "high_quality": good.mean()}
+
+
+def batch_diversity(fake: torch.Tensor, ref: float, max_n: int = 128) -> torch.Tensor:
+    """Mean pairwise distance of generated images over the real data's (device tensor)."""
+    x = fake[:max_n].detach().flatten(1).float()
+    return torch.pdist(x).mean() / math.sqrt(x.shape[1]) / max(ref, 1e-12)
+
+
+def d_score(loss: str, logits: torch.Tensor) -> torch.Tensor:
+    """What D says about its input: P(real) for bce; the raw score the other losses train."""
+    return torch.sigmoid(logits) if loss == "bce" else logits
+
+
+def view_of(points: np.ndarray) -> tuple[float, float, float, float]:
+    """A square (x0, x1, y0, y1) around the bulk of the data with a margin for stray fakes."""
+    lo, hi = np.percentile(points, 0.5, axis=0), np.percentile(points, 99.5, axis=0)
+    centre, half = (lo + hi) / 2, max(float((hi - lo).max()) / 2, 1e-3) * 1.35
+    return (float(centre[0] - half), float(centre[0] + half),
+            float(centre[1] - half), float(centre[1] + half))
+
+
+def gan_field(e, grid_n: int = 64, n_arrows: int = 256, n_lines: int = 11,
+              n_per_line: int = 41, z_range: float = 2.5) -> dict:
+    """The 2-D field panel's layers, as numpy arrays (see GANEngine.field)."""
+    dev, loss, pack = e.device, e.cfg.gan.loss, e.pack
+    x0, x1, y0, y1 = e.view
+    gx, gy = np.meshgrid(np.linspace(x0, x1, grid_n), np.linspace(y0, y1, grid_n))
+    pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)).to(dev)
+    latent = e.cfg.gan.latent_dim
+    t = torch.linspace(-z_range, z_range, n_per_line, device=dev)
+    levels = torch.linspace(-z_range, z_range, n_lines, device=dev)
+    n_arrows -= n_arrows % pack
+    with eval_mode(e.G, e.D):
+        with torch.inference_mode():
+            # A packed D judges groups; a lone point is judged as a group of its copies.
+            heat = d_score(loss, e.D(pts.repeat_interleave(pack, 0))).float()
+            fake = e.G(e.fixed_z[:n_arrows])
+            lines = []
+            for axis in range(min(latent, 2)):
+                z = torch.zeros(n_lines, n_per_line, latent, device=dev)
+                z[:, :, axis] = t
+                if latent > 1:
+                    z[:, :, 1 - axis] = levels[:, None]
+                lines.append(e.G(z.reshape(-1, latent)).reshape(n_lines, n_per_line, 2))
+        # Arrows: the direction G's loss pushes each generated point (minus its gradient).
+        x = fake.clone().requires_grad_(True)
+        with torch.enable_grad():
+            g_loss = e.loss.g(e.D(x)) * (len(x) // pack)
+            (grad,) = torch.autograd.grad(g_loss, x)
+    out = {"extent": (x0, x1, y0, y1),
+           "heat": heat.reshape(grid_n, grid_n).cpu().numpy(),
+           "heat_label": "D(x) = P(real)" if loss == "bce" else f"D score ({loss})",
+           "fake": x.detach().float().cpu().numpy(), "arrows": (-grad).float().cpu().numpy(),
+           "grid_lines": [ln.float().cpu().numpy() for ln in lines]}
+    return out

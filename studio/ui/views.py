@@ -1,0 +1,147 @@
+"""What the window shows for each model family.
+
+A view owns the central widget and knows which curves the loss panel draws. Views for
+families trained by the worker get the engine once it exists (`on_engine`) and its previews;
+the EM view drives its engine itself, step by step, in the GUI thread.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+
+from ..config import RunConfig
+from .panels.samples import SamplePanel
+
+GAN_CURVES = [
+    (0, "loss_g", "G loss", "#e4572e"),
+    (0, "loss_d", "D loss", "#2e86ab"),
+    (1, "d_real", "D(x)", "#3bb273"),
+    (1, "d_fake", "D(G(z))", "#e1a100"),
+]
+VAE_CURVES = [
+    (0, "loss", "total", "#1f77b4"), (0, "recon", "reconstruction", "#2ca02c"),
+    (1, "kl", "KL", "#d62728"),
+    (0, "vae_loss", "VAE total", "#1f77b4"), (0, "vae_recon", "VAE reconstruction", "#2ca02c"),
+    (0, "ae_loss", "AE total", "#9467bd"), (1, "vae_kl", "VAE KL", "#d62728"),
+]
+
+
+class View:
+    uses_worker = True
+    curves: list = GAN_CURVES
+    titles = (("Losses", "loss"), ("Discriminator output", "D"))
+
+    def __init__(self, cfg: RunConfig):
+        self.cfg = cfg
+        self.widget: QWidget = QWidget()
+
+    def on_engine(self, engine) -> None:
+        """The worker built its engine (called in the GUI thread)."""
+
+    def on_preview(self, preview: dict) -> None:
+        ...
+
+    def reset(self) -> None:
+        ...
+
+    def image_array(self):
+        return None
+
+    def export_png(self, path: str) -> bool:
+        from PIL import Image
+
+        img = self.image_array()
+        if img is None:
+            return False
+        Image.fromarray(img).save(path)
+        return True
+
+    def close(self) -> None:
+        self.widget.close()
+
+
+class GANView(View):
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self.samples = SamplePanel()
+        self.widget = self.samples
+
+    def on_preview(self, preview: dict) -> None:
+        self.samples.show_preview(preview)
+
+    def reset(self) -> None:
+        self.samples.reset()
+
+    def image_array(self):
+        return self.samples.image_array()
+
+
+class VAEView(View):
+    titles = (("Losses", "loss per image"), ("KL divergence", "nats"))
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        names = {"ae": ("loss", "recon"), "vae": ("loss", "recon", "kl"),
+                 "ae-vs-vae": ("vae_loss", "vae_recon", "ae_loss", "vae_kl")}[cfg.model]
+        self.curves = [c for c in VAE_CURVES if c[1] in names]
+        from .panels.vae_panels import VAEPreviewPanel
+
+        self.previews = VAEPreviewPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.previews, "Reconstructions && samples")
+        self.placeholder = QLabel("Press Start: the latent space appears here once the model "
+                                  "exists, and follows it while it trains.")
+        self.placeholder.setWordWrap(True)
+        self.tabs.addTab(self.placeholder, "Latent explorer")
+        self.explorer = None
+        self.last: dict | None = None
+        self.widget = self.tabs
+
+    def on_engine(self, engine) -> None:
+        from .panels.latent_explorer import LatentExplorer
+        from .panels.vae_compare import VAECompareView
+
+        if len(engine.models) > 1:
+            self.explorer = VAECompareView(engine)
+        else:
+            self.explorer = LatentExplorer(engine.model, title=f"{engine.main.upper()} latent space")
+        index = self.tabs.indexOf(self.placeholder)
+        self.tabs.removeTab(index)
+        self.placeholder.deleteLater()
+        self.tabs.insertTab(index, self.explorer, "Latent explorer")
+
+    def on_preview(self, preview: dict) -> None:
+        self.last = preview
+        self.previews.set_preview(preview)
+        # Re-encode at preview rate (never per mouse move) so the explorer follows training.
+        if self.explorer is not None and self.tabs.currentWidget() is self.explorer:
+            self.explorer.refresh()
+
+    def image_array(self):
+        from ..core.rundir import preview_to_image
+
+        return preview_to_image(self.last) if self.last else None
+
+
+class EMView(View):
+    uses_worker = False
+    curves: list = []
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        from ..core.engines import make_engine
+        from .panels.em_panel import EMPanel
+
+        self.engine = make_engine(cfg)
+        self.panel = EMPanel(self.engine)
+        self.widget = self.panel
+
+    def export_png(self, path: str) -> bool:
+        return self.panel.view.grab().save(path)
+
+
+def make_view(cfg: RunConfig) -> View:
+    if cfg.model == "gmm":
+        return EMView(cfg)
+    if cfg.model in ("ae", "vae", "ae-vs-vae"):
+        return VAEView(cfg)
+    return GANView(cfg)

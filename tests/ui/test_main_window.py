@@ -1,0 +1,201 @@
+"""Drive the real window as a user would: pick a preset, Start, watch, Pause, Stop, close."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from studio.ui.main_window import MainWindow  # noqa: E402
+from studio.ui.panels.controls import set_field_text  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow("gan-ring8")
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.controller.wait()
+
+
+def small(w, steps=400):
+    set_field_text(w.controls, "gan.hidden", "32")
+    set_field_text(w.controls, "train.steps", str(steps))
+    set_field_text(w.controls, "train.preview_every", "20")
+    set_field_text(w.controls, "train.device", "cpu")
+
+
+def start_and_wait_for_steps(qtbot, w, n):
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.step >= n, timeout=60000)
+
+
+def test_start_shows_progress_curves_and_changing_samples(qtbot, window):
+    w = window
+    small(w)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.view.samples.updates >= 1 and w.view.samples.last is not None, timeout=60000)
+    first = w.view.samples.last["fake"].copy()
+    qtbot.waitUntil(lambda: w.step >= 100 and w.losses.point_count() >= 100, timeout=60000)
+    qtbot.waitUntil(lambda: not np.array_equal(w.view.samples.last["fake"], first), timeout=60000)
+    assert w.controls.progress.value() >= 100
+    assert "steps/s" in w.controls.rate_label.text() or w.controls.rate_label.text() == "Done"
+    assert len(w.losses.curves["loss_g"].getData()[0]) > 0
+    assert w.controls.start_btn.isEnabled() is False
+
+
+def test_pause_resume_stop(qtbot, window):
+    w = window
+    small(w, steps=100000)
+    start_and_wait_for_steps(qtbot, w, 40)
+    w.controls.pause_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "paused", timeout=10000)
+    held = w.step
+    qtbot.wait(300)
+    assert w.step == held and w.controls.pause_btn.text() == "Resume"
+    w.controls.pause_btn.click()
+    qtbot.waitUntil(lambda: w.step > held + 20, timeout=30000)
+    with qtbot.waitSignal(w.controller.state_changed, timeout=30000, check_params_cb=lambda s: s == "idle"):
+        w.controls.stop_btn.click()
+    assert w.controls.start_btn.isEnabled()
+    assert w.controller.thread is None
+
+
+def test_close_mid_run_stops_cleanly(qtbot):
+    w = MainWindow("gan-ring8")
+    qtbot.addWidget(w)
+    w.show()
+    small(w, steps=100000)
+    start_and_wait_for_steps(qtbot, w, 20)
+    thread = w.controller.thread
+    w.close()
+    assert w.controller.thread is None and thread is not None
+
+
+def test_invalid_field_is_marked_and_start_disabled(qtbot, window):
+    w = window
+    set_field_text(w.controls, "gan.lr_g", "fast")
+    assert "gan.lr_g" in w.controls.errors
+    assert not w.controls.start_btn.isEnabled()
+    assert "expected a number" in w.controls.fields["gan.lr_g"].toolTip()
+    assert "Learning rate G" in w.controls.error_label.text()
+    set_field_text(w.controls, "gan.lr_g", "-3")
+    assert "at least" in w.controls.errors["gan.lr_g"]
+    set_field_text(w.controls, "gan.lr_g", "2e-4")
+    assert w.controls.is_valid() and w.controls.start_btn.isEnabled()
+
+
+def test_choose_preset_loads_its_settings(qtbot, window):
+    w = window
+    w.controls.preset.setCurrentText("gan-digits")
+    w.controls.preset_chosen.emit("gan-digits")
+    assert w.controls.cfg.data.name == "digits"
+    assert w.controls.fields["data.name"].currentText() == "digits"
+
+
+def test_image_preset_shows_an_image_grid(qtbot, window):
+    w = window
+    w.load_preset("gan-digits")
+    set_field_text(w.controls, "gan.hidden", "32")
+    set_field_text(w.controls, "train.steps", "30")
+    set_field_text(w.controls, "train.preview_every", "10")
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step == 30, timeout=60000)
+    assert w.view.samples.last["kind"] == "images"
+    assert w.view.samples.image.image is not None and w.view.samples.image.image.shape[2] == 3
+
+
+def test_live_learning_rate_change_reaches_the_running_engine(qtbot, window):
+    w = window
+    small(w, steps=100000)
+    start_and_wait_for_steps(qtbot, w, 20)
+    set_field_text(w.controls, "gan.lr_d", "0.003")
+    engine = w.controller.worker.engine
+    qtbot.waitUntil(lambda: engine.opt_d.param_groups[0]["lr"] == 0.003, timeout=10000)
+    assert not w.controls.fields["gan.hidden"].isEnabled()  # not live: locked while running
+
+
+def test_save_and_resume_a_checkpoint(qtbot, window, tmp_path):
+    w = window
+    small(w, steps=100000)
+    start_and_wait_for_steps(qtbot, w, 60)
+    w.controls.pause_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "paused", timeout=10000)
+    path = str(tmp_path / "ck.pt")
+    with qtbot.waitSignal(w.checkpoint_saved, timeout=10000):
+        w.save_checkpoint(path)
+    saved_step = w.step
+    n_points = w.losses.point_count()
+    with qtbot.waitSignal(w.controller.state_changed, timeout=30000, check_params_cb=lambda s: s == "idle"):
+        w.controls.stop_btn.click()
+
+    w2 = MainWindow("gan-grid25")
+    qtbot.addWidget(w2)
+    assert w2.open_checkpoint(path)
+    assert w2.controls.cfg.data.name == "ring8" and w2.step == saved_step
+    assert w2.losses.point_count() == n_points == saved_step
+    assert w2.controls.progress.value() == saved_step
+    w2.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w2.step >= saved_step + 20, timeout=60000)
+    steps = w2.losses.buffer.get("step")
+    assert np.array_equal(steps[: saved_step + 20], np.arange(1, saved_step + 21))
+    w2.controller.wait()
+
+
+def test_opening_a_bad_checkpoint_says_why(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    (tmp_path / "bad.pt").write_bytes(b"garbage")
+    assert not window.open_checkpoint(str(tmp_path / "bad.pt"))
+    assert shown and "bad.pt" in shown[0]
+
+
+def test_export_png_and_csv(qtbot, window, tmp_path):
+    w = window
+    small(w, steps=40)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step == 40, timeout=60000)
+    assert w.export_png(str(tmp_path / "s.png"))
+    from PIL import Image
+    with Image.open(tmp_path / "s.png") as im:
+        assert im.size[0] > 10
+    w.losses.export_csv(str(tmp_path / "l.csv"))
+    lines = (tmp_path / "l.csv").read_text().splitlines()
+    assert lines[0].startswith("step,") and len(lines) == 41
+
+
+def test_vae_preset_trains_and_opens_the_latent_explorer(qtbot, window):
+    w = window
+    w.load_preset("vae-digits")
+    set_field_text(w.controls, "train.steps", "60")
+    set_field_text(w.controls, "train.preview_every", "20")
+    set_field_text(w.controls, "vae.hidden", "32")
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step == 60, timeout=60000)
+    assert w.view.explorer is not None and w.view.last["kind"] == "images"
+    assert set(w.losses.curves) == {"loss", "recon", "kl"} and w.losses.point_count() == 60
+    w.view.tabs.setCurrentWidget(w.view.explorer)
+    before = w.view.explorer.image.image.copy()
+    w.view.explorer.decode_at(2.5, -2.5)
+    assert not np.array_equal(before, w.view.explorer.image.image)
+
+
+def test_switching_to_gmm_shows_the_em_panel_and_steps(qtbot, window):
+    w = window
+    w.controls.model.setCurrentText("gmm")
+    assert w.view.uses_worker is False and not w.loss_dock.isVisible()
+    assert not w.controls.start_btn.isVisible()
+    w.load_preset("gmm-blobs")
+    panel = w.view.panel
+    ll_before = len(panel.ll_curve.getData()[0] if panel.ll_curve.getData()[0] is not None else [])
+    panel.btn_step.click()
+    qtbot.waitUntil(lambda: not panel.animating, timeout=10000)
+    assert w.view.engine.step_count == 1
+    assert len(panel.ll_curve.getData()[0]) > ll_before
+    set_field_text(w.controls, "gmm.k", "3")
+    assert w.view.engine.k == 3
+    w.load_preset("gan-ring8")
+    assert w.view.uses_worker and w.loss_dock.isVisible()
