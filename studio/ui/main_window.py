@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMessageBox)
+                               QMessageBox, QScrollArea)
 
 from ..config import RunConfig
 from ..core.rundir import CheckpointError, load_checkpoint
@@ -47,7 +47,12 @@ class MainWindow(QMainWindow):
         self.view: View = make_view(cfg)
         self.losses = LossPanel(self.view.curves, self.view.titles)
         self.setCentralWidget(self.view.widget)
-        self._dock("Model && hyperparameters", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
+        scroll = QScrollArea()  # the form can be taller than a laptop screen
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.controls.sizeHint().width() + 20)
+        self._dock("Model && hyperparameters", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.loss_dock = self._dock("Losses", self.losses, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
 
@@ -88,6 +93,7 @@ class MainWindow(QMainWindow):
         file = self.menuBar().addMenu("&File")
         self.open_action = action(file, "&Open checkpoint…", self._on_open, "Ctrl+O")
         self.save_action = action(file, "&Save checkpoint…", self._on_save, "Ctrl+S")
+        action(file, "Use my own &data…", self._on_choose_data, "Ctrl+D")
         file.addSeparator()
         action(file, "Export samples as &PNG…", self._on_export_png, "Ctrl+E")
         action(file, "Export losses as &CSV…", self._on_export_csv, "Ctrl+Shift+E")
@@ -155,6 +161,8 @@ class MainWindow(QMainWindow):
         self.resume_state = None
 
     def _connect_worker(self, worker) -> None:
+        self.view.connect_worker(worker, self.controller)
+        worker.download.connect(self._on_download)
         worker.metrics.connect(self.losses.append)
         worker.preview.connect(self._on_preview)
         worker.progress.connect(self._on_progress)
@@ -169,6 +177,13 @@ class MainWindow(QMainWindow):
         worker = self.controller.worker
         if worker is not None and worker.engine is not None:
             self.view.on_engine(worker.engine)
+
+    def _on_download(self, done: int, total: int) -> None:
+        mb = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+        self.controls.rate_label.setText(f"Downloading the data set: {mb}")
+        if total:
+            self.controls.set_progress(0, 1, 0)
+            self.controls.progress.setFormat(f"download {100 * done // total}%")
 
     def _on_preview(self, preview: dict) -> None:
         self.view.on_preview(preview)
@@ -197,6 +212,18 @@ class MainWindow(QMainWindow):
 
     def _on_failed(self, message: str) -> None:
         self.statusBar().showMessage(message)
+        self.controls.progress.setFormat("%v / %m steps")
+        if "download failed" in message or "data.path" in message:
+            # Offline, or the data set is elsewhere: offer to point at a folder that has it.
+            box = QMessageBox(QMessageBox.Icon.Warning, "Data set not available", message,
+                              QMessageBox.StandardButton.Cancel, self)
+            choose = box.addButton("Choose folder…", QMessageBox.ButtonRole.AcceptRole)
+            box.exec()
+            if box.clickedButton() is choose:
+                folder = QFileDialog.getExistingDirectory(self, "Folder with the data set")
+                if folder:
+                    self.controls.set_value("data.path", folder)
+            return
         QMessageBox.critical(self, "Could not train", message)
 
     # -- files -------------------------------------------------------------------------------------
@@ -241,6 +268,13 @@ class MainWindow(QMainWindow):
             runs_root() / f"resumed-{time.strftime('%Y%m%d-%H%M%S')}"
         self.statusBar().showMessage(f"Opened {path} at step {ck['step']}; press Start to continue")
         return True
+
+    def _on_choose_data(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Use my own data", "", "Points or images (*.npz *.csv);;All files (*)")
+        if path:
+            self.controls.set_value("data.path", path)
+            self.statusBar().showMessage(f"Training data: {path} (press Start)", 8000)
 
     def _on_export_png(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export samples", "samples.png", "PNG (*.png)")

@@ -16,6 +16,8 @@ GAN_CURVES = [
     (0, "loss_d", "D loss", "#2e86ab"),
     (1, "d_real", "D(x)", "#3bb273"),
     (1, "d_fake", "D(G(z))", "#e1a100"),
+    (2, "grad_norm_g", "|grad G|", "#e4572e"),
+    (2, "grad_norm_d", "|grad D|", "#2e86ab"),
 ]
 VAE_CURVES = [
     (0, "loss", "total", "#1f77b4"), (0, "recon", "reconstruction", "#2ca02c"),
@@ -28,7 +30,7 @@ VAE_CURVES = [
 class View:
     uses_worker = True
     curves: list = GAN_CURVES
-    titles = (("Losses", "loss"), ("Discriminator output", "D"))
+    titles = (("Losses", "loss"), ("Discriminator output", "D"), ("Gradient norms", "norm"))
 
     def __init__(self, cfg: RunConfig):
         self.cfg = cfg
@@ -36,6 +38,9 @@ class View:
 
     def on_engine(self, engine) -> None:
         """The worker built its engine (called in the GUI thread)."""
+
+    def connect_worker(self, worker, controller) -> None:
+        """A run starts: hook up requests that go from the view to the worker."""
 
     def on_preview(self, preview: dict) -> None:
         ...
@@ -60,16 +65,39 @@ class View:
 
 
 class GANView(View):
+    """Samples, and for 2-D data the field: D's heatmap, G's gradients, the noise manifold."""
+
     def __init__(self, cfg):
         super().__init__(cfg)
+        from .panels.field2d import Field2DPanel
+
         self.samples = SamplePanel()
-        self.widget = self.samples
+        self.field = Field2DPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.samples, "Samples")
+        self.tabs.addTab(self.field, "2-D field")
+        self.widget = self.tabs
+        self._field_seen = False
+        self._worker_signals = []
+
+    def connect_worker(self, worker, controller) -> None:
+        # A new worker per run: drop the previous run's requests (that worker is gone).
+        for signal in self._worker_signals:
+            signal.disconnect()
+        self.field.connect_worker(worker, controller)
+        self.samples.connect_worker(worker)
+        self._worker_signals = [self.field.step_requested, self.field.points_drawn,
+                                self.field.slow_motion_changed, self.samples.generate_requested]
 
     def on_preview(self, preview: dict) -> None:
         self.samples.show_preview(preview)
+        if "field" in preview and not self._field_seen:
+            self._field_seen = True  # 2-D data: the field is the richer view, show it first
+            self.tabs.setCurrentWidget(self.field)
 
     def reset(self) -> None:
         self.samples.reset()
+        self.field.reset()
 
     def image_array(self):
         return self.samples.image_array()

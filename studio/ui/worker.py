@@ -28,6 +28,7 @@ class TrainingWorker(QObject):
     metrics = Signal(object)  # {"step": np.ndarray, name: np.ndarray}, new points only
     progress = Signal(int, int, float)  # step, total, steps per second
     preview = Signal(object)  # engine.preview() dict
+    download = Signal(int, int)  # bytes done, bytes total (0 = unknown)
     paused = Signal(bool)
     saved = Signal(str)
     diverged = Signal(int, str)  # step, metric name
@@ -44,6 +45,7 @@ class TrainingWorker(QObject):
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._requests: queue.Queue = queue.Queue()
+        self.bad_step: int | None = None  # the step at which the run diverged, if it did
         self._rd = None
 
     # -- called from the GUI thread ------------------------------------------------------
@@ -93,7 +95,17 @@ class TrainingWorker(QObject):
     def _work(self) -> None:
         from ..core.engines import make_engine
 
-        engine = self.engine = make_engine(self.cfg)
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.perf_counter()
+            if now - last[0] >= 0.1 or done == total:  # a download reports every few KB
+                last[0] = now
+                self.download.emit(int(done), int(total))
+            if self._stop.is_set():
+                raise DataError("download cancelled")
+
+        engine = self.engine = make_engine(self.cfg, progress=progress)
         rd = RunDir(self.run_dir, self.cfg, resume=self.resume is not None) if self.run_dir else None
         self._rd = rd
         if self.resume is not None:
@@ -139,6 +151,7 @@ class TrainingWorker(QObject):
                 self.progress.emit(engine.step_count, total, rate)
                 last_emit = now
             if last.diverged:
+                self.bad_step = last.step  # keep the last good checkpoint: never save NaN weights
                 self.diverged.emit(last.step, last.diverged)
                 self._pause.set()
                 return
@@ -206,7 +219,7 @@ class TrainingWorker(QObject):
         self.metrics.emit(out)
 
     def _checkpoint(self, rd) -> None:
-        if rd is not None and self.engine is not None:
+        if rd is not None and self.engine is not None and self.bad_step is None:
             rd.save_checkpoint(self.engine, self.history)
 
 

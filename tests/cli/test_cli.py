@@ -1,4 +1,5 @@
 """The command-line contract, run as a user runs it: a subprocess of main.py."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -7,11 +8,13 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# One thread per process keeps the run time steady when pytest shares the cores.
+ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 
 
 def cli(*args, check=True):
     p = subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
-                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+                       capture_output=True, text=True, timeout=300, cwd=ROOT, env=ENV)
     if check:
         assert p.returncode == 0, p.stderr
     return p
@@ -75,7 +78,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
     args = [a if a != "x" else str(tmp_path / "x") for a in args]
     p = cli(*args, check=False) if args else subprocess.run(
         [sys.executable, "-c", "import sys; from studio.cli import main; sys.exit(main([]))"],
-        capture_output=True, text=True, cwd=ROOT)
+        capture_output=True, text=True, cwd=ROOT, env=ENV)
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in p.stderr

@@ -29,13 +29,15 @@ def test_presets_converge_through_the_runner(name):
     cfg = PRESETS[name].config()
     cfg.set("data.n_points", 1000)
     eng = make_engine(cfg.validate(), CPU)
-    results = [r for batch in run(eng, cfg.train.steps, stop=lambda: eng.done, every=5,
-                                  preview_every=5) for r in batch]
+    results = [r for batch in run(eng, cfg.train.steps, every=5, preview_every=5) for r in batch]
     assert eng.converged and len(results) == eng.step_count < cfg.train.steps
     lls = [r.metrics["log_likelihood"] for r in results]
     assert all(isinstance(v, float) for v in lls) and np.all(np.diff(lls) > -1e-6)
     shown = [r.preview for r in results if r.preview is not None]
-    assert all(p["kind"] == "gmm" for p in shown) and len(shown) == eng.step_count // 5
+    # every 5 steps, and once more at convergence so the last picture is the fitted mixture
+    assert all(p["kind"] == "gmm" for p in shown)
+    assert [p["step"] for p in shown][-1] == eng.step_count
+    assert len(shown) == eng.step_count // 5 + (eng.step_count % 5 != 0)
 
 
 def test_e_then_m_equals_step_and_step_back_restores():

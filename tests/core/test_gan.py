@@ -26,7 +26,8 @@ def test_image_gan_shapes_and_preview():
     cfg.set("gan.hidden", 32)
     e = make_engine(cfg)
     r = e.step()
-    assert set(r.metrics) == {"loss_d", "loss_g", "d_real", "d_fake"}
+    assert set(r.metrics) == {"loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d",
+                              "grad_norm_g", "diversity"}
     assert all(torch.is_tensor(v) for v in r.metrics.values())  # no host sync per step
     p = e.preview()
     assert p["kind"] == "images" and p["grid"].ndim == 3 and p["grid"].shape[2] == 3

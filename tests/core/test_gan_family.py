@@ -6,7 +6,6 @@ import struct
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 
 from studio.cli import main as cli_main
 from studio.config import ConfigError, DataConfig, RunConfig
@@ -189,7 +188,9 @@ def test_training_on_a_drawing_swaps_the_data_and_survives_a_checkpoint():
     e2 = make_engine(gan_cfg(data="ring8", hidden=16), CPU)
     e2.load_state_dict(state)
     assert e2.data.name == "drawing" and torch.equal(e2.data.x, e.data.x)
-    np.testing.assert_array_equal(e2.sample(5)["points"], e.sample(5)["points"] * 0 + e2.sample(5)["points"])
+    e.gen.manual_seed(1)
+    e2.gen.manual_seed(1)
+    np.testing.assert_array_equal(e2.sample(5)["points"], e.sample(5)["points"])
     with pytest.raises(DataError):
         e.set_points(np.zeros((1, 2)))
 
@@ -272,4 +273,3 @@ def test_downsampling_user_images_is_smooth(tmp_path):
     np.savez(tmp_path / "c.npz", images=imgs)
     ds = load_dataset(DataConfig(path=str(tmp_path / "c.npz"), image_size=8))
     assert float(ds.x.std()) < 0.05 and float(ds.x.mean()) == pytest.approx(0.25, abs=0.03)
-    assert F.interpolate is not None

@@ -74,7 +74,8 @@ def test_rundir_writes_config_metrics_and_samples(tmp_path):
             rd.save_preview(batch[-1].step, batch[-1].preview)
     rd.save_checkpoint(e)
     lines = (tmp_path / "run" / "metrics.csv").read_text().splitlines()
-    assert lines[0] == "step,loss_d,loss_g,d_real,d_fake" and len(lines) == 21
+    assert lines[0] == ("step,loss_d,loss_g,d_real,d_fake,grad_norm_d,grad_norm_g,"
+                        "modes_covered,high_quality") and len(lines) == 21
     assert RunConfig.from_dict(__import__("json").loads((tmp_path / "run" / "config.json").read_text())) == cfg
     assert sorted(p.name for p in (tmp_path / "run" / "samples").iterdir()) == \
         ["step_0000010.png", "step_0000020.png"]

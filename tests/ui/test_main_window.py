@@ -199,3 +199,57 @@ def test_switching_to_gmm_shows_the_em_panel_and_steps(qtbot, window):
     assert w.view.engine.k == 3
     w.load_preset("gan-ring8")
     assert w.view.uses_worker and w.loss_dock.isVisible()
+
+
+def test_training_on_my_own_points_file(qtbot, window, tmp_path):
+    w = window
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(500, 2)) * 0.1 + np.array([3.0, -2.0])
+    np.savez(tmp_path / "mine.npz", points=pts)
+    w.controls.set_value("data.path", str(tmp_path / "mine.npz"))
+    small(w, steps=40)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step == 40, timeout=60000)
+    real = w.view.samples.last["real"]
+    assert np.allclose(real.mean(0), [3.0, -2.0], atol=0.1)
+
+
+def test_a_missing_data_file_is_reported_not_crashed(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a[2]))
+    w = window
+    w.controls.set_value("data.path", str(tmp_path / "nope.npz"))
+    small(w, steps=40)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    qtbot.waitUntil(lambda: w.controller.state == "idle", timeout=30000)
+    assert "no such file" in shown[0] and w.controls.start_btn.isEnabled()
+
+
+def test_a_diverging_run_pauses_with_a_message_and_keeps_the_good_checkpoint(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    w = window
+    small(w, steps=100000)
+    set_field_text(w.controls, "train.checkpoint_every", "20") if "train.checkpoint_every" in w.controls.fields \
+        else w.controls.set_value("train.checkpoint_every", 20)
+    start_and_wait_for_steps(qtbot, w, 40)
+    worker = w.controller.worker
+    qtbot.waitUntil(lambda: (w.run_dir / "checkpoint.pt").exists(), timeout=10000)
+    # Poison the generator: every output becomes NaN from the next step on.
+    import torch
+    with torch.no_grad():
+        worker.engine.G.net[-1].bias.fill_(float("nan")) if hasattr(worker.engine.G, "net") \
+            else next(worker.engine.G.parameters()).fill_(float("nan"))
+    qtbot.waitUntil(lambda: w.controller.state == "paused" and bool(shown), timeout=30000)
+    assert "diverged at step" in shown[0] and worker.bad_step is not None
+    from studio.core.rundir import load_checkpoint
+    good = load_checkpoint(w.run_dir / "checkpoint.pt")
+    assert good["step"] < worker.bad_step
+    with qtbot.waitSignal(w.controller.state_changed, timeout=30000, check_params_cb=lambda s: s == "idle"):
+        w.controls.stop_btn.click()
+    assert load_checkpoint(w.run_dir / "checkpoint.pt")["step"] == good["step"]

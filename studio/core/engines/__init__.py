@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import torch
 
@@ -18,14 +19,20 @@ FAMILIES = {
 }
 
 
-def make_engine(cfg, device: torch.device | None = None) -> Engine:
-    """Build the engine a (validated) config names; DataError/DeviceError on bad input."""
+def make_engine(cfg, device: torch.device | None = None, progress=None) -> Engine:
+    """Build the engine a (validated) config names; DataError/DeviceError on bad input.
+
+    `progress(done, total)` hears about downloads, for the families that may download.
+    """
     if cfg.model not in FAMILIES:
         from ...config import ConfigError
         raise ConfigError("model", f"no engine for {cfg.model!r} yet")
     device = pick_device(cfg.train.device) if device is None else device
     module, cls = FAMILIES[cfg.model].split(":")
-    return getattr(importlib.import_module(module), cls)(cfg, device)
+    engine_cls = getattr(importlib.import_module(module), cls)
+    if progress is not None and "progress" in inspect.signature(engine_cls).parameters:
+        return engine_cls(cfg, device, progress=progress)
+    return engine_cls(cfg, device)
 
 
 __all__ = ["Engine", "StepResult", "make_engine", "FAMILIES"]

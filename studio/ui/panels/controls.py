@@ -23,11 +23,11 @@ FORM_KEYS = {
             "gan.instance_noise_steps", "gan.r1_gamma", "gan.gp_weight", "gan.pack",
             "gan.spectral_norm", "gan.minibatch_std", "train.steps", "train.seed",
             "train.device", "train.preview_every"],
-    "vae": ["data.name", "data.image_size", "vae.arch", "vae.latent_dim", "vae.hidden",
+    "vae": ["data.name", "data.path", "data.image_size", "vae.arch", "vae.latent_dim", "vae.hidden",
             "vae.recon", "vae.beta", "vae.warmup_steps", "vae.conditional", "vae.lr",
             "train.batch_size", "train.steps", "train.seed", "train.device",
             "train.preview_every"],
-    "gmm": ["data.name", "data.n_points", "gmm.k", "gmm.covariance_type", "gmm.init",
+    "gmm": ["data.name", "data.path", "data.n_points", "gmm.k", "gmm.covariance_type", "gmm.init",
             "gmm.reg_covar", "gmm.tol", "train.steps", "train.seed"],
 }
 FORM_KEYS["ae"] = [k for k in FORM_KEYS["vae"] if k not in ("vae.beta", "vae.warmup_steps")]
@@ -38,7 +38,7 @@ LABELS = {
     "gan.beta1": "Adam beta1", "gan.beta2": "Adam beta2", "train.batch_size": "Batch size",
     "gan.d_steps": "D steps per G step", "train.steps": "Steps", "train.seed": "Seed",
     "train.device": "Device", "train.preview_every": "Preview every",
-    "data.image_size": "Image size", "data.n_points": "Points", "vae.arch": "Architecture",
+    "data.image_size": "Image size", "data.path": "Your data file", "data.n_points": "Points", "vae.arch": "Architecture",
     "vae.latent_dim": "Latent dim", "vae.hidden": "Hidden width", "vae.recon": "Reconstruction",
     "vae.beta": "Beta (KL weight)", "vae.warmup_steps": "Beta warm-up steps",
     "vae.conditional": "Conditional (label)", "vae.lr": "Learning rate",
@@ -191,6 +191,13 @@ class ControlPanel(QWidget):
         self.error_label.setText("\n".join(f"{LABELS.get(k, k)}: {r}" for k, r in self.errors.items()))
         self._update_buttons()
         self.config_changed.emit(self.cfg)
+
+    def set_value(self, key: str, value) -> None:
+        """Set a setting from outside the form (a file dialog, a shortcut), then re-check."""
+        if key in self.fields:
+            set_field_text(self, key, str(value))
+        else:
+            self._on_edit(key, value)
 
     def is_valid(self) -> bool:
         return not self.errors

@@ -54,14 +54,6 @@ class LossPanel(QWidget):
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
         self.plots = []
-        for row in range(2):
-            p = self.view.addPlot(row=row, col=0)
-            p.setLabel("bottom", "step")
-            p.showGrid(x=True, y=True, alpha=0.2)
-            p.setDownsampling(auto=True, mode="peak")
-            p.setClipToView(True)
-            p.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200), labelTextColor="#222")
-            self.plots.append(p)
         self.curves: dict = {}
         self.configure(curves, titles)
         lay = QVBoxLayout(self)
@@ -69,14 +61,27 @@ class LossPanel(QWidget):
         lay.addWidget(self.view)
 
     def configure(self, curves, titles) -> None:
+        """One plot per title; made again only when the number of plots changes."""
+        if len(self.plots) != len(titles):
+            self.view.clear()
+            self.plots = []
+            for row in range(len(titles)):
+                p = self.view.addPlot(row=row, col=0)
+                p.setLabel("bottom", "step")
+                p.showGrid(x=True, y=True, alpha=0.2)
+                p.setDownsampling(auto=True, mode="peak")
+                p.setClipToView(True)
+                p.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200),
+                            labelTextColor="#222")
+                self.plots.append(p)
         for p in self.plots:
             p.legend.clear()
             for item in list(p.listDataItems()):
                 p.removeItem(item)
+            p.enableAutoRange(axis="y", enable=True)
         for p, (title, ylabel) in zip(self.plots, titles):
             p.setTitle(title)
             p.setLabel("left", ylabel)
-        self.plots[1].enableAutoRange(axis="y", enable=True)
         if any(key == "d_real" for _, key, _, _ in curves):
             self.plots[1].setYRange(0, 1)  # D outputs are probabilities
         self.curves = {key: self.plots[row].plot([], [], name=label, pen=pg.mkPen(colour, width=2))
