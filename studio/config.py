@@ -29,12 +29,14 @@ def opt(default, help: str, lo=None, hi=None, choices=None, label: str = "", liv
     return field(default=default, metadata=meta)
 
 
-MODELS = ("gan", "gmm", "ae", "vae", "ae-vs-vae")
+MODELS = ("gan", "gmm", "ae", "vae", "ae-vs-vae", "cyclegan", "text2img")
 POINT_SETS = ("ring8", "grid25", "moons", "spiral")
 TORCHVISION_SETS = ("mnist", "fashion-mnist", "kmnist", "cifar10", "svhn")  # downloaded once
 IMAGE_SETS = ("digits",) + TORCHVISION_SETS
 MIXTURE_SETS = ("blobs",)  # points drawn from a random true Gaussian mixture (gmm only)
-DATA_SETS = POINT_SETS + IMAGE_SETS + MIXTURE_SETS
+CAPTION_SETS = ("shapes",)  # captioned (text2img); "digits" also gets captions there
+PAIR_SETS = ("digits-invert", "digits-colour", "shapes-outline", "folder-pair")  # cyclegan
+DATA_SETS = POINT_SETS + IMAGE_SETS + MIXTURE_SETS + CAPTION_SETS + PAIR_SETS
 
 
 @dataclass
@@ -142,6 +144,44 @@ class GMMConfig:
 
 
 @dataclass
+class CycleGANConfig:
+    width: int = opt(16, "Channels of each generator's first layer (x2 and x4 after its two "
+                         "downsamplings).", lo=4, hi=256)
+    blocks: int = opt(3, "Residual blocks in each generator (the paper uses 6 to 9 for "
+                         "256 px photos).", lo=1, hi=12)
+    d_width: int = opt(32, "Channels of each PatchGAN discriminator's first layer.", lo=4, hi=256)
+    d_layers: int = opt(2, "Stride-2 layers in each discriminator: more = larger patches "
+                           "(3 is the paper's 70x70 PatchGAN).", lo=1, hi=5)
+    lambda_cycle: float = opt(10.0, "Weight of the cycle loss |F(G(a)) - a| + |G(F(b)) - b|: "
+                                    "how strongly a translation must keep the content.",
+                              lo=0.0, hi=100.0, label="Cycle weight", live=True)
+    lambda_identity: float = opt(0.5, "Weight of the identity loss |G(b) - b| + |F(a) - a|, "
+                                      "as a fraction of the cycle weight (keeps colours; 0 = off).",
+                                 lo=0.0, hi=10.0, label="Identity weight", live=True)
+    lr: float = opt(2e-4, "Learning rate (Adam) of all four networks.", lo=1e-7, hi=1.0,
+                    live=True)
+    beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True)
+    pool_size: int = opt(50, "Past fakes each discriminator is shown again (image pool); "
+                             "0 = only the newest.", lo=0, hi=1000)
+
+
+@dataclass
+class Text2ImgConfig:
+    latent_dim: int = opt(32, "Size of the noise vector z that varies images of one caption.",
+                          lo=1, hi=512)
+    width: int = opt(32, "DCGAN base width of G and D.", lo=4, hi=512)
+    word_dim: int = opt(64, "Size of each word's learned embedding.", lo=4, hi=1024)
+    text_dim: int = opt(128, "Size of the caption embedding (a two-way GRU over the words).",
+                        lo=8, hi=2048)
+    cond_dim: int = opt(64, "The caption embedding is compressed to this size before it joins "
+                            "G's noise and D's features.", lo=4, hi=1024)
+    lr_g: float = opt(2e-4, "Generator learning rate (Adam).", lo=1e-7, hi=1.0, live=True)
+    lr_d: float = opt(2e-4, "Discriminator and text encoder learning rate (Adam).",
+                      lo=1e-7, hi=1.0, live=True)
+    beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True)
+
+
+@dataclass
 class RunConfig:
     model: str = opt("gan", "Model family.", choices=MODELS)
     data: DataConfig = field(default_factory=DataConfig)
@@ -149,6 +189,8 @@ class RunConfig:
     gan: GANConfig = field(default_factory=GANConfig)
     gmm: GMMConfig = field(default_factory=GMMConfig)
     vae: VAEConfig = field(default_factory=VAEConfig)
+    cyclegan: CycleGANConfig = field(default_factory=CycleGANConfig)
+    text2img: Text2ImgConfig = field(default_factory=Text2ImgConfig)
 
     # -- (de)serialisation --------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -92,6 +92,11 @@ _ALL = [
         "model": "ae-vs-vae", "data.name": "digits", "data.image_size": 16,
         "vae.latent_dim": 8, "vae.arch": "mlp", "vae.hidden": 256, "vae.warmup_steps": 300,
         "train.batch_size": 128, "train.steps": 3000, "train.preview_every": 100}),
+    Preset("vae-mnist", "A convolutional VAE on MNIST with a 16-D latent (downloaded once).", {
+        "model": "vae", "data.name": "mnist", "data.image_size": 28, "vae.latent_dim": 16,
+        "vae.arch": "conv", "vae.channels": 32, "vae.hidden": 256, "vae.warmup_steps": 500,
+        "vae.lr": 1e-3, "train.batch_size": 128, "train.steps": 5000,
+        "train.preview_every": 100}),
 ]
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}

@@ -14,8 +14,11 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 from ..config import RunConfig
 from ..core.rundir import CheckpointError, load_checkpoint
 from ..presets import DEFAULT_PRESET, PRESETS
+from . import exports, settings, theme
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
+from .panels import gallery
+from .panels.runs import RunsPanel, fill_recent_menu, open_run_folder
 from .views import View, make_view
 from .worker import TrainingController
 
@@ -55,6 +58,11 @@ class MainWindow(QMainWindow):
         self._dock("Model && hyperparameters", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.loss_dock = self._dock("Losses", self.losses, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
+        self.runs = RunsPanel(runs_root)
+        self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.loss_dock, self.runs_dock)
+        self.loss_dock.raise_()
+        self.runs.continue_requested.connect(self.open_checkpoint)
 
         self.state_label = QLabel()
         self.device_label = QLabel()
@@ -71,6 +79,8 @@ class MainWindow(QMainWindow):
         self._on_state("idle")
         self._show_view_docks()
         self.device_label.setText(f"Device: {self.controls.cfg.train.device}")
+        theme.install(self)  # View > Light / Dark, and the theme saved last time
+        settings.restore_window(self)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -94,9 +104,19 @@ class MainWindow(QMainWindow):
         self.open_action = action(file, "&Open checkpoint…", self._on_open, "Ctrl+O")
         self.save_action = action(file, "&Save checkpoint…", self._on_save, "Ctrl+S")
         action(file, "Use my own &data…", self._on_choose_data, "Ctrl+D")
+        action(file, "Presets &gallery…", lambda: gallery.show_gallery(self), "Ctrl+G")
+        action(file, "Open &run folder…", lambda: open_run_folder(self.runs, self.runs_dock))
+        recent = file.addMenu("Recent r&uns")
+        recent.aboutToShow.connect(lambda: fill_recent_menu(recent, self.runs, self.runs_dock))
         file.addSeparator()
         action(file, "Export samples as &PNG…", self._on_export_png, "Ctrl+E")
         action(file, "Export losses as &CSV…", self._on_export_csv, "Ctrl+Shift+E")
+        export = file.addMenu("E&xport")
+        action(export, "Animated &GIF of samples…", lambda: exports.on_export_gif(self))
+        action(export, "Plots as &PNG…", lambda: exports.on_export_plots(self, "png"))
+        action(export, "Plots as &SVG…", lambda: exports.on_export_plots(self, "svg"))
+        self.copy_figure_action = action(export, "&Copy figure", lambda: exports.copy_figure(self),
+                                         "Ctrl+Shift+C")
         file.addSeparator()
         action(file, "&Quit", self.close, "Ctrl+Q")
         run = self.menuBar().addMenu("&Run")
@@ -122,6 +142,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view.widget)  # Qt deletes the old central widget
         old.close()
         self.losses.configure(self.view.curves, self.view.titles)
+        theme.restyle(self)  # the new view's plots follow the theme
         self._show_view_docks()
 
     def _show_view_docks(self) -> None:
@@ -292,6 +313,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         # Stop the worker and wait: never "QThread: Destroyed while thread is still running".
         self.controller.wait()
+        settings.save_window(self)
         super().closeEvent(event)
 
 
@@ -314,4 +336,15 @@ def run_gui(argv: list[str]) -> int:
     app.setOrganizationName("Generative Studio")
     win = MainWindow(preset)
     win.show()
+    if not os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):
+        gallery.show_on_first_start(win)  # a new user starts from a picture, not a form
+    if os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):
+        # `main.py bench` times start-up: report once the window is up and painted, then quit.
+        from PySide6.QtCore import QTimer
+
+        def shown() -> None:
+            print("window shown", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, shown)
     return app.exec()

@@ -16,6 +16,8 @@ FAMILIES = {
     "ae": "studio.core.engines.vae:AEEngine",
     "vae": "studio.core.engines.vae:VAEEngine",
     "ae-vs-vae": "studio.core.engines.vae:AEvsVAEEngine",
+    "cyclegan": "studio.core.engines.cyclegan:CycleGANEngine",
+    "text2img": "studio.core.engines.text2img:Text2ImgEngine",
 }
 
 

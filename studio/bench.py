@@ -1,0 +1,490 @@
+"""`main.py bench`: how fast the studio trains, against the limit and a script-style loop.
+
+Each training row times four loops over the same model, batch, data and device, interleaved
+(a, b, c, d, a, b, ...) so that load from other processes hits all four alike; a loop's rate is
+the median over its segments:
+  a  limit   a minimal loop: data on the device, no metrics, no logging
+  b  runner  the studio's runner headless (core.runner.run with its metrics and previews)
+  c  window  the studio's worker in the real main window, every panel live (offscreen Qt, in a
+             subprocess: this module never imports Qt)
+  d  script  a script-style loop: a torchvision-style Dataset of PIL images, ToTensor (+
+             Normalize), a DataLoader, `.item()` on the losses every step
+No Qt is imported here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .presets import PRESETS
+
+SCRIPT_WORKERS = 2  # DataLoader workers of the script-style image loops (pytorch/examples dcgan)
+TINY_ENV = "GENERATIVE_STUDIO_BENCH_TINY"  # tests: a few steps per loop, numbers meaningless
+
+# name -> (title, preset, overrides)
+ROWS = {
+    "dcgan28": ("DCGAN 28x28 digits, batch 128", "dcgan-digits",
+                {"train.batch_size": 128, "data.image_size": 28}),
+    "dcgan32": ("DCGAN 32x32 digits, batch 128", "dcgan-digits",
+                {"train.batch_size": 128, "data.image_size": 32}),
+    "vae": ("VAE (MLP) 16x16 digits, batch 128", "vae-digits", {}),
+    "gan2d": ("2-D GAN ring of 8, batch 256", "gan-ring8", {}),
+}
+QUICK_ROWS = ("dcgan28", "vae", "gan2d")
+
+
+def row_config(name: str, device: str):
+    _, preset, overrides = ROWS[name]
+    cfg = PRESETS[preset].config()
+    for k, v in {**overrides, "train.device": device}.items():
+        cfg.set(k, v)
+    return cfg.validate()
+
+
+def default_threads() -> int:
+    # What the window uses: a core left to the GUI thread (see run_gui).
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+# -- the loops: each has run(n) -> (examples, seconds) --------------------------------------
+class _Loop:
+    def __init__(self, cfg):
+        from .core.engines import make_engine
+
+        self.cfg = cfg
+        self.engine = make_engine(cfg)
+        self.device = self.engine.device
+        self.bs = cfg.train.batch_size
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def run(self, n: int) -> tuple[int, float]:
+        _sync(self.device)
+        t = time.perf_counter()
+        for _ in range(n):
+            self.step()
+        _sync(self.device)
+        return n * self.bs, time.perf_counter() - t
+
+    def close(self) -> None:
+        pass
+
+
+class LimitGAN(_Loop):
+    """The engine's G, D, optimisers and on-device data; one D and one G update, nothing else."""
+
+    def step(self) -> None:
+        e, bs = self.engine, self.bs
+        idx = torch.randint(0, len(e.data), (bs,), device=e.gen.device, generator=e.gen)
+        real = e.data.x[idx.to(e.data.x.device)]
+        if e.kind == "images":
+            real = real * 2 - 1
+        fake = e.G(e._noise(bs))
+        loss_d = e.loss.d(e.D(real), e.D(fake.detach()))
+        e.opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        e.opt_d.step()
+        loss_g = e.loss.g(e.D(fake))
+        e.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        e.opt_g.step()
+
+
+class LimitVAE(_Loop):
+    def step(self) -> None:
+        e, m = self.engine, self.engine.model
+        x = e.data.x[e.data.batch_indices(self.bs, e.gen)]
+        mu, logvar = m.encode(x)
+        z = mu + (0.5 * logvar).exp() * e._randn(len(x), m.latent_dim)
+        recon = F.binary_cross_entropy_with_logits(m.logits(z), x, reduction="sum") / len(x)
+        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1).mean()
+        loss = recon + e.beta_now() * kl
+        m.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        m.opt.step()
+
+
+class Runner(_Loop):
+    """core.runner.run as `main.py train` drives it (batches of 20, previews), minus the disk."""
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self.history: dict[str, list[float]] = {}
+
+    def run(self, n: int) -> tuple[int, float]:
+        from .core.runner import run
+
+        e = self.engine
+        t = time.perf_counter()
+        for batch in run(e, e.step_count + n, every=20, preview_every=self.cfg.train.preview_every):
+            for r in batch:
+                for k, v in r.metrics.items():
+                    self.history.setdefault(k, []).append(float(v))
+        _sync(self.device)
+        return n * self.bs, time.perf_counter() - t
+
+
+class _PILDigits(torch.utils.data.Dataset):
+    """What a script would write: PIL images in memory, torchvision transforms per item."""
+
+    def __init__(self, x: torch.Tensor, transform):
+        from PIL import Image
+
+        u8 = (x.squeeze(1).cpu().numpy() * 255).round().astype(np.uint8)
+        self.images = [Image.fromarray(a, mode="L") for a in u8]
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, i):
+        return self.transform(self.images[i]), 0
+
+
+class Script(_Loop):
+    """pytorch/examples style: DataLoader over a Dataset object, `.item()` every step."""
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        e = self.engine
+        if e.kind == "images":
+            from torchvision import transforms
+
+            tf = [transforms.ToTensor()]
+            if cfg.model == "gan":
+                tf.append(transforms.Normalize((0.5,), (0.5,)))  # to [-1, 1], G's tanh range
+            ds = _PILDigits(e.data.x, transforms.Compose(tf))
+            workers = SCRIPT_WORKERS
+        else:
+            ds = torch.utils.data.TensorDataset(e.data.x.cpu(), torch.zeros(len(e.data)))
+            workers = 0  # points: worker processes would only add overhead
+        self.workers = workers
+        self.loader = torch.utils.data.DataLoader(ds, batch_size=self.bs, shuffle=True,
+                                                  num_workers=workers, drop_last=True)
+        self._it = self._batches()
+        self.logged: list[tuple[float, ...]] = []
+
+    def _batches(self):
+        while True:  # epochs, as a script's outer loop
+            for x, _ in self.loader:
+                yield x
+
+    def run(self, n: int) -> tuple[int, float]:
+        _sync(self.device)
+        t = time.perf_counter()
+        for _ in range(n):
+            x = next(self._it).to(self.device)
+            self.logged.append(self._gan(x) if self.cfg.model == "gan" else self._vae(x))
+        return n * self.bs, time.perf_counter() - t
+
+    def _gan(self, real) -> tuple[float, ...]:
+        e = self.engine
+        out_real = e.D(real)
+        fake = e.G(torch.randn(len(real), self.cfg.gan.latent_dim, device=self.device))
+        out_fake = e.D(fake.detach())
+        err_d = (F.binary_cross_entropy_with_logits(out_real, torch.ones_like(out_real))
+                 + F.binary_cross_entropy_with_logits(out_fake, torch.zeros_like(out_fake)))
+        e.opt_d.zero_grad()
+        err_d.backward()
+        e.opt_d.step()
+        out = e.D(fake)
+        err_g = F.binary_cross_entropy_with_logits(out, torch.ones_like(out))
+        e.opt_g.zero_grad()
+        err_g.backward()
+        e.opt_g.step()
+        return (err_d.item(), err_g.item(), torch.sigmoid(out_real).mean().item(),
+                torch.sigmoid(out_fake).mean().item(), torch.sigmoid(out).mean().item())
+
+    def _vae(self, x) -> tuple[float, ...]:
+        m = self.engine.model
+        mu, logvar = m.encode(x)
+        z = mu + (0.5 * logvar).exp() * torch.randn_like(mu)
+        recon = F.binary_cross_entropy_with_logits(m.logits(z), x, reduction="sum") / len(x)
+        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1).mean()
+        loss = recon + self.engine.beta_now() * kl
+        m.opt.zero_grad()
+        loss.backward()
+        m.opt.step()
+        return (loss.item(),)
+
+    def close(self) -> None:
+        self._it.close()  # shuts the DataLoader's worker processes down
+
+
+class Window:
+    """The main window in a subprocess (`python -m studio.ui.bench_gui`), one segment per
+    request over its stdin; it reports steps, seconds and the GUI thread's timer latencies."""
+
+    def __init__(self, row: str, device: str, threads: int):
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        self._tmp = tempfile.TemporaryDirectory(prefix="studio-bench-")
+        env["GENERATIVE_STUDIO_RUNS"] = self._tmp.name
+        # A file, not a pipe: a chatty child could fill a pipe nobody reads and stall.
+        self._err = open(Path(self._tmp.name) / "stderr.txt", "w+")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "studio.ui.bench_gui", "--row", row, "--device", device,
+             "--threads", str(threads)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err, text=True,
+            env=env)
+        self.bs = row_config(row, device).train.batch_size
+        self.latencies: list[float] = []
+        self._reply()  # "ready": the run has started and is paused
+
+    def _reply(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            self._err.seek(0)
+            err = self._err.read()
+            raise RuntimeError(f"the window benchmark ended early:\n{err[-2000:]}")
+        return json.loads(line)
+
+    def run(self, n: int) -> tuple[int, float]:
+        self.proc.stdin.write(f"{n}\n")
+        self.proc.stdin.flush()
+        r = self._reply()
+        self.latencies += r["latencies_ms"]
+        return r["steps"] * self.bs, r["seconds"]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stdin.close()
+        self._err.close()
+        self._tmp.cleanup()
+
+
+# -- measuring ------------------------------------------------------------------------------------
+def _settings(quick: bool) -> dict:
+    if os.environ.get(TINY_ENV):
+        return {"rounds": 1, "seconds": 0.0, "startup_repeats": 1, "em_repeats": 2,
+                "em_n": 5_000, "mem_steps": 2}
+    if quick:
+        return {"rounds": 3, "seconds": 1.5, "startup_repeats": 2, "em_repeats": 5,
+                "em_n": 100_000, "mem_steps": 20}
+    return {"rounds": 5, "seconds": 3.0, "startup_repeats": 3, "em_repeats": 9,
+            "em_n": 100_000, "mem_steps": 50}
+
+
+def bench_training_row(name: str, device: str, threads: int, s: dict,
+                       say=lambda msg: None) -> dict:
+    cfg = row_config(name, device)
+    limit_cls = LimitVAE if cfg.model == "vae" else LimitGAN
+    loops: dict = {}
+    try:
+        loops["a"] = limit_cls(cfg)
+        loops["b"] = Runner(cfg)
+        loops["c"] = Window(name, device, threads)
+        loops["d"] = Script(cfg)
+        # Warm-up (allocator, first-call costs, DataLoader workers), and a segment length that
+        # lasts about s["seconds"] for the limit loop.
+        n = 2
+        for loop in loops.values():
+            loop.run(n)
+        _, took = loops["a"].run(n)
+        per_step = took / n
+        steps = max(2, int(s["seconds"] / max(per_step, 1e-6)))
+        if name == "gan2d" or cfg.model == "gan" and cfg.data.name != "digits":
+            steps = max(steps, 20)
+        loops["c"].latencies.clear()
+        rates: dict[str, list[float]] = {k: [] for k in loops}
+        for r in range(s["rounds"]):
+            for key, loop in loops.items():
+                examples, took = loop.run(steps)
+                rates[key].append(examples / took)
+            say(f"  {name} round {r + 1}/{s['rounds']}: " + ", ".join(
+                f"{k} {v[-1]:,.0f}/s" for k, v in rates.items()))
+        lat = np.asarray(loops["c"].latencies or [0.0])
+        med = {k: statistics.median(v) for k, v in rates.items()}
+        return {"title": ROWS[name][0], "preset": ROWS[name][1], "steps_per_segment": steps,
+                "rounds": s["rounds"], "batch_size": cfg.train.batch_size,
+                "unit": "points/s" if cfg.data.name != "digits" else "images/s",
+                "limit": med["a"], "runner": med["b"], "window": med["c"], "script": med["d"],
+                "b_over_a": med["b"] / med["a"], "c_over_a": med["c"] / med["a"],
+                "a_over_d": med["a"] / med["d"], "b_over_d": med["b"] / med["d"],
+                "script_workers": loops["d"].workers,
+                "all": rates,
+                "gui_latency_ms": {"p50": float(np.percentile(lat, 50)),
+                                   "p95": float(np.percentile(lat, 95)),
+                                   "max": float(lat.max()), "samples": int(lat.size)}}
+    finally:
+        for loop in loops.values():
+            loop.close()
+
+
+def bench_em_row(s: dict, device: str, k: int = 8, seed: int = 0) -> dict:
+    """Seconds per EM iteration (E + M step), ours and scikit-learn's, interleaved iteration by
+    iteration from the same start on the same float64 data; then the two results compared."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.mixture import GaussianMixture
+
+    from .core.em import gmm as G
+    from .core.em.bench import _blobs
+
+    n, d = s["em_n"], 2
+    rng = np.random.default_rng(seed)
+    x = _blobs(n, d, k, rng)
+    w0, m0 = np.full(k, 1.0 / k), x[rng.choice(n, k, replace=False)]
+    c0 = np.repeat(np.eye(d)[None], k, axis=0)
+    dev = torch.device(device)
+    pts = G.Points(torch.from_numpy(x).to(dev))
+    cov0 = G.reduce_covariances(torch.from_numpy(c0), "full", torch.from_numpy(w0))
+    mix = G.Mixture(torch.from_numpy(w0), torch.from_numpy(m0), cov0, "full").to(dev)
+    prec = None
+    gm = GaussianMixture(k, covariance_type="full", reg_covar=1e-6, tol=0.0, max_iter=1,
+                         warm_start=True, weights_init=w0, means_init=m0,
+                         precisions_init=np.linalg.inv(c0))
+    ours, theirs = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for i in range(s["em_repeats"] + 1):
+            _sync(dev)
+            t = time.perf_counter()
+            e = G.e_step(pts, mix, prec)
+            m = G.m_step(pts, e.resp, "full", 1e-6)
+            mix, prec = m.mixture, m.prec_chol
+            ll = float(e.log_likelihood)  # a host sync, as the engine makes each step
+            _sync(dev)
+            t_ours = time.perf_counter() - t
+            t = time.perf_counter()
+            if i == 0:
+                gm.fit(x)  # validation and set-up, then one E + M step from the given start
+            else:
+                _, log_resp = gm._e_step(x)
+                gm._m_step(x, log_resp)
+            t_theirs = time.perf_counter() - t
+            if i:  # the first iteration of each warms up
+                ours.append(t_ours)
+                theirs.append(t_theirs)
+    ours_means = mix.means.detach().cpu().numpy()
+    ll_theirs = float(gm.score(x))
+    return {"n": n, "d": d, "k": k, "covariance_type": "full", "iterations": s["em_repeats"] + 1,
+            "ours_s_per_iter": statistics.median(ours),
+            "sklearn_s_per_iter": statistics.median(theirs),
+            "speedup": statistics.median(theirs) / statistics.median(ours),
+            "max_abs_mean_diff": float(np.abs(ours_means - gm.means_).max()),
+            "ours_log_likelihood": ll, "sklearn_log_likelihood_next": ll_theirs}
+
+
+def bench_startup(s: dict) -> dict:
+    """Seconds from `python main.py` to the window shown (the window says so, then quits)."""
+    root = Path(__file__).resolve().parent.parent
+    times = []
+    with tempfile.TemporaryDirectory(prefix="studio-bench-") as tmp:
+        env = dict(os.environ, GENERATIVE_STUDIO_QUIT_WHEN_SHOWN="1", GENERATIVE_STUDIO_RUNS=tmp,
+                   QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        for _ in range(s["startup_repeats"]):
+            t = time.perf_counter()
+            p = subprocess.Popen([sys.executable, str(root / "main.py")], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True, env=env, cwd=root)
+            line = p.stdout.readline()
+            took = time.perf_counter() - t
+            p.stdout.close()
+            p.wait(120)
+            if "window shown" not in line:
+                raise RuntimeError("the window did not report being shown")
+            times.append(took)
+    return {"window_shown_s": statistics.median(times), "all": times}
+
+
+def bench_memory(s: dict, device: str) -> dict:
+    """Peak resident memory of `main.py train --preset dcgan-digits` (a child process)."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="studio-bench-") as tmp:
+        p = subprocess.Popen([sys.executable, str(root / "main.py"), "train", "--preset",
+                              "dcgan-digits", "--out", str(Path(tmp) / "run"), "--steps",
+                              str(s["mem_steps"]), "--device", device, "--quiet"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode:
+        raise RuntimeError(f"the digits run failed (exit status {p.returncode})")
+    return {"preset": "dcgan-digits", "steps": s["mem_steps"],
+            "peak_rss_mb": usage.ru_maxrss / 1024}  # ru_maxrss is in KiB on Linux
+
+
+def run_bench(device: str = "cpu", quick: bool = False, threads: int | None = None,
+              say=print) -> dict:
+    from .core.devices import pick_device
+
+    dev = pick_device(device)
+    threads = threads or default_threads()
+    torch.set_num_threads(threads)
+    s = _settings(quick)
+    out = {"machine": {"cpus": os.cpu_count(), "torch_threads": threads,
+                       "python": platform.python_version(), "torch": torch.__version__,
+                       "device": str(dev), "loadavg_before": list(os.getloadavg())},
+           "quick": quick, "rows": {}}
+    for name in (QUICK_ROWS if quick else tuple(ROWS)):
+        say(f"measuring {ROWS[name][0]} ...")
+        out["rows"][name] = bench_training_row(name, dev.type, threads, s, say)
+    say("measuring EM ...")
+    out["em"] = bench_em_row(s, dev.type)
+    say("measuring start-up and memory ...")
+    out["startup"] = bench_startup(s)
+    out["memory"] = bench_memory(s, dev.type)
+    out["machine"]["loadavg_after"] = list(os.getloadavg())
+    return out
+
+
+def format_table(r: dict) -> str:
+    m = r["machine"]
+    lines = [f"device {m['device']}, {m['cpus']} CPU cores, torch {m['torch']} with "
+             f"{m['torch_threads']} intra-op thread(s); load average {m['loadavg_before'][0]:.2f}"
+             f" before, {m['loadavg_after'][0]:.2f} after",
+             "",
+             f"{'row':<36}{'a limit':>10}{'b runner':>10}{'c window':>10}{'d script':>10}"
+             f"{'b/a':>7}{'c/a':>7}{'a/d':>7}{'b/d':>7}   GUI latency p50/p95/max ms"]
+    for row in r["rows"].values():
+        lat = row["gui_latency_ms"]
+        lines.append(f"{row['title']:<36}{row['limit']:>10,.0f}{row['runner']:>10,.0f}"
+                     f"{row['window']:>10,.0f}{row['script']:>10,.0f}{row['b_over_a']:>7.2f}"
+                     f"{row['c_over_a']:>7.2f}{row['a_over_d']:>7.2f}{row['b_over_d']:>7.2f}"
+                     f"   {lat['p50']:.1f} / {lat['p95']:.1f} / {lat['max']:.0f}")
+    lines.append(f"(rates in {', '.join(sorted({row['unit'] for row in r['rows'].values()}))}; "
+                 f"medians over {next(iter(r['rows'].values()))['rounds']} interleaved rounds; "
+                 f"script loops: DataLoader with {SCRIPT_WORKERS} workers for images, 0 for points)")
+    em = r["em"]
+    lines += ["",
+              f"EM, {em['n']:,} 2-D points, K={em['k']} full: ours "
+              f"{em['ours_s_per_iter'] * 1e3:.1f} ms/iteration, scikit-learn "
+              f"{em['sklearn_s_per_iter'] * 1e3:.1f} ms, {em['speedup']:.1f}x; same result: "
+              f"means differ by {em['max_abs_mean_diff']:.1e} after {em['iterations']} iterations",
+              f"start-up: window shown {r['startup']['window_shown_s']:.2f} s after `python main.py`",
+              f"memory: peak {r['memory']['peak_rss_mb']:.0f} MB for a {r['memory']['steps']}-step "
+              f"{r['memory']['preset']} run"]
+    return "\n".join(lines)
+
+
+def main(device: str = "cpu", quick: bool = False, json_path: str | None = None,
+         threads: int | None = None) -> int:
+    r = run_bench(device, quick, threads, say=lambda msg: print(msg, file=sys.stderr, flush=True))
+    print(format_table(r))
+    if json_path:
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_path).write_text(json.dumps(r, indent=2))
+    return 0
