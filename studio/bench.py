@@ -122,6 +122,32 @@ class LimitVAE(_Loop):
         m.opt.step()
 
 
+class AtThreads:
+    """A loop run at another intra-op thread count; a segment also ends after `budget` s
+    (with threads spinning against a busy core, a step can take many times longer)."""
+
+    def __init__(self, loop: _Loop, threads: int, budget: float):
+        self.loop, self.threads, self.budget = loop, threads, budget
+        self.bs = loop.bs
+
+    def run(self, n: int) -> tuple[int, float]:
+        before = torch.get_num_threads()
+        torch.set_num_threads(self.threads)
+        try:
+            t = time.perf_counter()
+            done = 0
+            while done < n and (done == 0 or time.perf_counter() - t < self.budget):
+                self.loop.step()
+                done += 1
+            _sync(self.loop.device)
+            return done * self.bs, time.perf_counter() - t
+        finally:
+            torch.set_num_threads(before)
+
+    def close(self) -> None:
+        self.loop.close()
+
+
 class Runner(_Loop):
     """core.runner.run as `main.py train` drives it (batches of 20, previews), minus the disk."""
 
@@ -300,6 +326,9 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
         loops["b"] = Runner(cfg)
         loops["c"] = Window(name, device, threads)
         loops["d"] = Script(cfg)
+        other = os.cpu_count() or 1  # torch's own default: one thread per core
+        if other != threads:
+            loops["a_threads"] = AtThreads(limit_cls(cfg), other, 3 * s["seconds"] + 1)
         # Warm-up (allocator, first-call costs, DataLoader workers), and a segment length that
         # lasts about s["seconds"] for the limit loop.
         n = 2
@@ -326,7 +355,10 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
                 "limit": med["a"], "runner": med["b"], "window": med["c"], "script": med["d"],
                 "b_over_a": med["b"] / med["a"], "c_over_a": med["c"] / med["a"],
                 "a_over_d": med["a"] / med["d"], "b_over_d": med["b"] / med["d"],
-                "script_workers": loops["d"].workers,
+                "script_workers": loops["d"].workers, "threads": threads,
+                "limit_other_threads": ({"threads": os.cpu_count(), "rate": med["a_threads"],
+                                         "over_a": med["a_threads"] / med["a"]}
+                                        if "a_threads" in med else None),
                 "all": rates,
                 "gui_latency_ms": {"p50": float(np.percentile(lat, 50)),
                                    "p95": float(np.percentile(lat, 95)),
@@ -458,12 +490,14 @@ def format_table(r: dict) -> str:
              f" before, {m['loadavg_after'][0]:.2f} after",
              "",
              f"{'row':<36}{'a limit':>10}{'b runner':>10}{'c window':>10}{'d script':>10}"
-             f"{'b/a':>7}{'c/a':>7}{'a/d':>7}{'b/d':>7}   GUI latency p50/p95/max ms"]
+             f"{'b/a':>7}{'c/a':>7}{'a/d':>7}{'b/d':>7}{'a@' + str(m['cpus']) + 't/a':>9}"
+             f"   GUI latency p50/p95/max ms"]
     for row in r["rows"].values():
-        lat = row["gui_latency_ms"]
+        lat, other = row["gui_latency_ms"], row["limit_other_threads"]
         lines.append(f"{row['title']:<36}{row['limit']:>10,.0f}{row['runner']:>10,.0f}"
                      f"{row['window']:>10,.0f}{row['script']:>10,.0f}{row['b_over_a']:>7.2f}"
                      f"{row['c_over_a']:>7.2f}{row['a_over_d']:>7.2f}{row['b_over_d']:>7.2f}"
+                     f"{other['over_a'] if other else float('nan'):>9.2f}"
                      f"   {lat['p50']:.1f} / {lat['p95']:.1f} / {lat['max']:.0f}")
     lines.append(f"(rates in {', '.join(sorted({row['unit'] for row in r['rows'].values()}))}; "
                  f"medians over {next(iter(r['rows'].values()))['rounds']} interleaved rounds; "

@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--input", help=".npz of images: write the model's reconstruction/"
                                    "translation of them instead of new samples")
     s.add_argument("--label", help="class to draw (conditional models): index or class name")
+    s.add_argument("--caption", help="text-to-image runs: the caption to draw")
 
     for name, what in (("encode", "images -> latent codes (means; log-variances for a VAE)"),
                        ("decode", "latent codes -> images")):
@@ -57,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--out", required=True, help="output .npz file")
         c.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
 
+    b = sub.add_parser("bench", help="measure training speed, GUI latency, EM and start-up; "
+                                     "print a table")
+    b.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+    b.add_argument("--quick", action="store_true", help="fewer rows and repeats (a few minutes)")
+    b.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    b.add_argument("--threads", type=int, help="torch intra-op threads (default: the window's, "
+                                               "one core left to the GUI)")
     return p
 
 
@@ -176,11 +184,14 @@ def cmd_sample(args) -> int:
         kwargs = {"input": inp["images"], "labels": inp.get("labels")}
     if args.label is not None:
         kwargs["label"] = args.label
+    if args.caption is not None:
+        kwargs["caption"] = args.caption
     try:
         arrays = engine.sample(args.n, **kwargs)
     except TypeError:
-        raise UsageError(f"--input: a {cfg.model} run cannot translate or reconstruct inputs") \
-            from None
+        flag = "--caption" if args.caption is not None and cfg.model != "text2img" else "--input"
+        what = "draw from a caption" if flag == "--caption" else "translate or reconstruct inputs"
+        raise UsageError(f"{flag}: a {cfg.model} run cannot {what}") from None
     return _write(out, arrays)
 
 
@@ -229,8 +240,18 @@ def cmd_encode_decode(args) -> int:
     return _write(out, decode_arrays(engine, inp["codes"], inp.get("labels")))
 
 
+def cmd_bench(args) -> int:
+    if args.threads is not None and args.threads < 1:
+        raise UsageError("--threads: must be at least 1")
+    if args.json and Path(args.json).is_dir():
+        raise UsageError(f"--json {args.json}: is a directory")
+    from .bench import main as bench_main
+
+    return bench_main(args.device, args.quick, args.json, args.threads)
+
+
 COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,
-            "encode": cmd_encode_decode, "decode": cmd_encode_decode}
+            "encode": cmd_encode_decode, "decode": cmd_encode_decode, "bench": cmd_bench}
 
 
 def main(argv: list[str]) -> int:
@@ -241,7 +262,8 @@ def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("expected a command: presets, train, sample, encode or decode")
+            raise UsageError("expected a command: presets, train, sample, encode, decode "
+                             "or bench")
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError, DataError, DeviceError, CheckpointError) as e:
         print(f"error: {e}", file=sys.stderr)
@@ -249,3 +271,6 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # disk full, permission denied: what was written before is intact
+        print(f"error: {e}", file=sys.stderr)
+        return 1

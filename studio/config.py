@@ -63,6 +63,9 @@ class TrainConfig:
                       choices=("auto", "cpu", "cuda", "mps"))
     preview_every: int = opt(100, "Redraw samples every N steps.", lo=1, hi=1_000_000)
     checkpoint_every: int = opt(1000, "Write checkpoint.pt every N steps.", lo=1, hi=10_000_000)
+    autosave_minutes: float = opt(5.0, "Also write checkpoint.pt at least this often while "
+                                       "training (minutes), so a crash loses little.",
+                                  lo=0.1, hi=1440.0)
 
 
 @dataclass
@@ -175,10 +178,14 @@ class Text2ImgConfig:
                         lo=8, hi=2048)
     cond_dim: int = opt(64, "The caption embedding is compressed to this size before it joins "
                             "G's noise and D's features.", lo=4, hi=1024)
-    lr_g: float = opt(2e-4, "Generator learning rate (Adam).", lo=1e-7, hi=1.0, live=True)
-    lr_d: float = opt(2e-4, "Discriminator and text encoder learning rate (Adam).",
+    lr_g: float = opt(4e-4, "Generator learning rate (Adam).", lo=1e-7, hi=1.0, live=True)
+    lr_d: float = opt(6e-4, "Discriminator and text encoder learning rate (Adam).",
                       lo=1e-7, hi=1.0, live=True)
     beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True)
+    match_weight: float = opt(1.0, "Weight of the contrastive image-caption matching loss "
+                                   "(each picture must fit its own caption better than the "
+                                   "batch's others); 0 = plain GAN-CLS.", lo=0.0, hi=100.0,
+                              live=True)
 
 
 @dataclass

@@ -97,6 +97,28 @@ _ALL = [
         "vae.arch": "conv", "vae.channels": 32, "vae.hidden": 256, "vae.warmup_steps": 500,
         "vae.lr": 1e-3, "train.batch_size": 128, "train.steps": 5000,
         "train.preview_every": 100}),
+    Preset("cyclegan-digits-colour", "CycleGAN translates white-on-black digits to orange-on-navy "
+           "and back without paired examples; each digit keeps its shape (offline, 16 px).", {
+        "model": "cyclegan", "data.name": "digits-colour", "data.image_size": 16,
+        "cyclegan.width": 16, "cyclegan.blocks": 3, "cyclegan.d_width": 32,
+        "cyclegan.d_layers": 2, "train.batch_size": 8, "train.steps": 1500,
+        "train.preview_every": 25}),
+    Preset("cyclegan-folders", "CycleGAN between two folders of your own pictures: set "
+           "data.path to a folder holding sub-folders A and B (unpaired, 32 px).", {
+        "model": "cyclegan", "data.name": "folder-pair", "data.image_size": 32,
+        "cyclegan.width": 16, "cyclegan.blocks": 4, "cyclegan.d_width": 32,
+        "cyclegan.d_layers": 2, "train.batch_size": 4, "train.steps": 5000,
+        "train.preview_every": 50}),
+    Preset("text2img-shapes", "Text to image: type \"a small red circle in the top left\" or "
+           "\"一个蓝色的大方块\" and the GAN draws it (offline captioned shapes, 32 px).", {
+        "model": "text2img", "data.name": "shapes", "data.image_size": 32,
+        "text2img.width": 32, "train.batch_size": 64, "train.steps": 3000,
+        "train.preview_every": 50}),
+    Preset("text2img-digits", "Text to image on the offline digits: \"the digit seven\", "
+           "\"数字七\" (16 px).", {
+        "model": "text2img", "data.name": "digits", "data.image_size": 16,
+        "text2img.width": 32, "train.batch_size": 64, "train.steps": 2000,
+        "train.preview_every": 50}),
 ]
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}

@@ -7,6 +7,7 @@ for NaN/Inf, and yielded as plain floats. Stopping is a flag the caller sets.
 from __future__ import annotations
 
 import math
+import time
 from typing import Callable, Iterator
 
 import torch
@@ -33,7 +34,8 @@ def first_nonfinite(result: StepResult) -> str:
 
 def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
         every: int = 10, preview_every: int = 100,
-        interrupt: Callable[[], bool] = lambda: False) -> Iterator[list[StepResult]]:
+        interrupt: Callable[[], bool] = lambda: False,
+        min_preview_interval: float = 0.0) -> Iterator[list[StepResult]]:
     """Train until `engine.step_count == steps` or `stop()`; yield batches of StepResults.
 
     `interrupt()` ends the current batch early (so a pause takes effect within one step)
@@ -41,11 +43,14 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
 
     The last result of a batch carries `preview` when a preview was due inside the batch,
     and `diverged` names a non-finite metric (the caller pauses; the loop ends there).
+    A preview due less than `min_preview_interval` seconds after the last one waits (the
+    window: on a fast device, previews every few steps would cost more than the steps).
     """
     every = max(1, every)
+    want_preview = False
+    last_preview = -math.inf
     while engine.step_count < steps and not stop() and not engine.done:
         batch: list[StepResult] = []
-        want_preview = False
         while len(batch) < every and engine.step_count < steps and not engine.done:
             r = engine.step()
             batch.append(r)
@@ -60,6 +65,9 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
                 r.diverged = bad
                 yield batch[: batch.index(r) + 1]
                 return
-        if want_preview:
+        now = time.perf_counter()
+        if want_preview and (now - last_preview >= min_preview_interval
+                             or engine.step_count >= steps or engine.done):
             batch[-1].preview = engine.preview()
+            want_preview, last_preview = False, now
         yield batch

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
                                QMessageBox, QScrollArea)
 
 from ..config import RunConfig
-from ..core.rundir import CheckpointError, load_checkpoint
 from ..presets import DEFAULT_PRESET, PRESETS
 from . import exports, settings, theme
 from .panels.controls import ControlPanel
@@ -20,7 +19,7 @@ from .panels.losses import LossPanel
 from .panels import gallery
 from .panels.runs import RunsPanel, fill_recent_menu, open_run_folder
 from .views import View, make_view
-from .worker import TrainingController
+from .worker import TrainingController, preload_torch
 
 
 def runs_root() -> Path:
@@ -189,6 +188,7 @@ class MainWindow(QMainWindow):
         worker.progress.connect(self._on_progress)
         worker.started.connect(self._on_device)
         worker.diverged.connect(self._on_diverged)
+        worker.warning.connect(self._on_warning)
         worker.failed.connect(self._on_failed)
         worker.saved.connect(self._on_saved)
 
@@ -227,9 +227,26 @@ class MainWindow(QMainWindow):
 
     def _on_diverged(self, step: int, name: str) -> None:
         msg = (f"Training diverged at step {step}: {name} became NaN or infinite. The run is "
-               f"paused; lower the learning rate, then Stop and Start again.")
+               f"paused. Roll back to the last good checkpoint, lower the learning rate, "
+               f"and Start again.")
         self.statusBar().showMessage(msg)
-        QMessageBox.warning(self, "Training diverged", msg)
+        if QMessageBox.warning(self, "Training diverged", msg,
+                               QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Ignore
+                               ) == QMessageBox.StandardButton.Retry:
+            self.roll_back()
+
+    def roll_back(self) -> bool:
+        """Stop the run and load its last good checkpoint, ready to Start again."""
+        path = self.run_dir / "checkpoint.pt" if self.run_dir else None
+        self.controller.wait()
+        if path is None or not path.exists():
+            self.statusBar().showMessage("No checkpoint to roll back to yet")
+            return False
+        return self.open_checkpoint(str(path))
+
+    def _on_warning(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        QMessageBox.warning(self, "Training", message)
 
     def _on_failed(self, message: str) -> None:
         self.statusBar().showMessage(message)
@@ -273,6 +290,8 @@ class MainWindow(QMainWindow):
         """Load a checkpoint so that Start continues it at the same step with the same curves."""
         if self.controller.state != "idle":
             return False
+        from ..core.rundir import CheckpointError, load_checkpoint  # torch: loaded after show
+
         try:
             ck = load_checkpoint(path)
         except CheckpointError as e:
@@ -326,16 +345,15 @@ def run_gui(argv: list[str]) -> int:
         else:
             print(f"error: --preset: one of {', '.join(PRESETS)}", file=sys.stderr)
             return 2
-    import torch
-
-    # Leave a core to the GUI thread: spinning OpenMP threads that compete with the painter
-    # slow small models down many times over.
-    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Generative Studio")
     app.setOrganizationName("Generative Studio")
     win = MainWindow(preset)
     win.show()
+    # torch takes 1-2 s to import: load it behind the shown window (runs wait for it). Leave
+    # a core to the GUI thread: spinning OpenMP threads that compete with the painter slow
+    # small models down many times over (`main.py bench` measures it).
+    preload_torch(max(1, (os.cpu_count() or 2) - 1))
     if not os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):
         gallery.show_on_first_start(win)  # a new user starts from a picture, not a form
     if os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):

@@ -172,4 +172,7 @@ def make_view(cfg: RunConfig) -> View:
         return EMView(cfg)
     if cfg.model in ("ae", "vae", "ae-vs-vae"):
         return VAEView(cfg)
+    if cfg.model in ("cyclegan", "text2img"):
+        from .views_apps import make_app_view
+        return make_app_view(cfg)
     return GANView(cfg)

@@ -3,6 +3,9 @@
 Stop, pause and requests (save a checkpoint, change hyperparameters) are flags and a queue
 read between batches of steps; the thread is never terminated. Everything emitted is a
 copy (floats, numpy arrays), throttled to about 30 updates a second.
+
+torch (and so the core) is imported here only when a run starts: importing it takes 1-2 s,
+which the window spends shown, loading it in the background (`preload_torch`).
 """
 from __future__ import annotations
 
@@ -15,12 +18,29 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..config import ConfigError, RunConfig
-from ..core.data import DataError
-from ..core.devices import DeviceError
-from ..core.rundir import RunDir, save_checkpoint
-from ..core.runner import fetch_metrics, run
 
 EMIT_INTERVAL = 1 / 30  # seconds between updates sent to the GUI
+PREVIEW_INTERVAL = 0.2  # seconds: previews due more often than this wait (fast devices)
+
+_preload: threading.Thread | None = None
+
+
+def preload_torch(threads: int) -> None:
+    """Import torch in a background thread and set its intra-op threads; runs wait for it."""
+    global _preload
+
+    def load() -> None:
+        import torch
+
+        torch.set_num_threads(threads)
+
+    _preload = threading.Thread(target=load, name="preload-torch")
+    _preload.start()
+
+
+def wait_for_torch() -> None:
+    if _preload is not None:
+        _preload.join()
 
 
 class TrainingWorker(QObject):
@@ -32,6 +52,7 @@ class TrainingWorker(QObject):
     paused = Signal(bool)
     saved = Signal(str)
     diverged = Signal(int, str)  # step, metric name
+    warning = Signal(str)  # a problem the run survives (disk full, out of memory): tell the user
     failed = Signal(str)
     finished = Signal(int)  # final step
 
@@ -46,6 +67,7 @@ class TrainingWorker(QObject):
         self._pause = threading.Event()
         self._requests: queue.Queue = queue.Queue()
         self.bad_step: int | None = None  # the step at which the run diverged, if it did
+        self._disk_warned = False
         self._rd = None
 
     # -- called from the GUI thread ------------------------------------------------------
@@ -76,9 +98,17 @@ class TrainingWorker(QObject):
         """Draw n samples of one class from a conditional model (shown by the sample panel)."""
         self._requests.put(("generate", (label, n)))
 
+    def request_caption(self, text: str, other: str = "") -> None:
+        """Text-to-image: images for a caption (or a walk to a second one), kept live."""
+        self._requests.put(("caption", (text, other)))
+
     # -- the thread ------------------------------------------------------------------------
     @Slot()
     def work(self) -> None:
+        wait_for_torch()  # its thread count is set before the first step
+        from ..core.data import DataError
+        from ..core.devices import DeviceError
+
         try:
             self._work()
         except (ConfigError, DataError, DeviceError) as e:
@@ -93,7 +123,9 @@ class TrainingWorker(QObject):
             QThread.currentThread().quit()
 
     def _work(self) -> None:
+        from ..core.data import DataError
         from ..core.engines import make_engine
+        from ..core.rundir import RunDir
 
         last = [0.0]
 
@@ -116,7 +148,12 @@ class TrainingWorker(QObject):
         self.preview.emit(engine.preview())
         total = self.cfg.train.steps
         while engine.step_count < total and not self._stop.is_set():
-            self._train(engine, rd, total)
+            try:
+                self._train(engine, rd, total)
+            except RuntimeError as e:  # torch.OutOfMemoryError is a RuntimeError too
+                if "out of memory" not in str(e).lower():
+                    raise
+                self._out_of_memory()
             if self._pause.is_set() and not self._stop.is_set():
                 self._wait_while_paused()
         self._handle_requests()
@@ -125,24 +162,26 @@ class TrainingWorker(QObject):
 
     def _train(self, engine, rd, total: int) -> None:
         """Run until the end, a stop, a pause or a divergence."""
+        from ..core.runner import run
+
         pending: list = []
         last_emit = 0.0
-        ck_step = engine.step_count
+        ck_step, ck_time = engine.step_count, time.perf_counter()
         t0, s0 = time.perf_counter(), engine.step_count
         for batch in run(engine, total, stop=self._stop.is_set, every=self._every(),
                          preview_every=self.cfg.train.preview_every,
-                         interrupt=self._pause.is_set):
+                         interrupt=self._pause.is_set, min_preview_interval=PREVIEW_INTERVAL):
             pending += batch
             for r in batch:
                 for k, v in r.metrics.items():
                     self.history.setdefault(k, []).append(float(v))
             if rd:
-                rd.append_metrics(batch)
+                self._disk(rd.append_metrics, batch)
             last = batch[-1]
             if last.preview is not None:
                 self.preview.emit(last.preview)
                 if rd:
-                    rd.save_preview(last.step, last.preview)
+                    self._disk(rd.save_preview, last.step, last.preview)
             now = time.perf_counter()
             if now - last_emit >= EMIT_INTERVAL or last.diverged or self._pause.is_set():
                 self._flush(pending)
@@ -155,13 +194,39 @@ class TrainingWorker(QObject):
                 self.diverged.emit(last.step, last.diverged)
                 self._pause.set()
                 return
-            if rd and engine.step_count - ck_step >= self.cfg.train.checkpoint_every:
+            if rd and (engine.step_count - ck_step >= self.cfg.train.checkpoint_every
+                       or now - ck_time >= 60 * self.cfg.train.autosave_minutes):
                 self._checkpoint(rd)
-                ck_step = engine.step_count
+                ck_step, ck_time = engine.step_count, now
             self._handle_requests()
             if self._pause.is_set():
                 return
         self._flush(pending)
+
+    def _out_of_memory(self) -> None:
+        """Pause instead of dying: the weights are intact; a smaller batch usually fits."""
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        bs = self.cfg.train.batch_size
+        self.warning.emit(f"Out of memory at step {self.engine.step_count} with batch size {bs}. "
+                          f"The run is paused and intact: Stop, set the batch size to "
+                          f"{max(1, bs // 2)} and Start again (the checkpoint resumes it).")
+        self._pause.set()
+
+    def _disk(self, fn, *args) -> bool:
+        """Write to the run directory; a full or read-only disk is reported, not fatal.
+        Writes are atomic, so what was saved before stays readable."""
+        try:
+            fn(*args)
+            return True
+        except OSError as e:
+            if not self._disk_warned:
+                self._disk_warned = True
+                self.warning.emit(f"Could not write to the run directory ({e}). Training goes on "
+                                  f"and everything saved so far is intact; free some space.")
+            return False
 
     def _every(self) -> int:
         # Small batches of steps keep pause/stop snappy; 2-D steps are cheap, so group more.
@@ -180,23 +245,35 @@ class TrainingWorker(QObject):
                 kind, arg = self._requests.get_nowait()
             except queue.Empty:
                 return
-            if kind == "save":
-                save_checkpoint(arg, self.cfg, self.engine, self.history)
-                self.saved.emit(arg)
-            elif kind == "hyper":
-                self.engine.set_hyperparameters(arg)
-                self.cfg = arg
-            elif kind == "preview":
-                self.preview.emit(self.engine.preview())
-            elif kind == "step":
-                self._single_step(arg)
-            elif kind == "points":
-                self.engine.set_points(arg)
-                self.preview.emit(self.engine.preview())
-            elif kind == "generate":
-                self.preview.emit(self.engine.generate_preview(*arg))
+            try:
+                self._handle(kind, arg)
+            except (ValueError, RuntimeError, OSError) as e:  # a bad request never ends the run
+                self.warning.emit(f"{kind}: {e}")
+
+    def _handle(self, kind: str, arg) -> None:
+        if kind == "save":
+            from ..core.rundir import save_checkpoint
+
+            save_checkpoint(arg, self.cfg, self.engine, self.history)
+            self.saved.emit(arg)
+        elif kind == "hyper":
+            self.engine.set_hyperparameters(arg)
+            self.cfg = arg
+        elif kind == "preview":
+            self.preview.emit(self.engine.preview())
+        elif kind == "step":
+            self._single_step(arg)
+        elif kind == "points":
+            self.engine.set_points(arg)
+            self.preview.emit(self.engine.preview())
+        elif kind == "generate":
+            self.preview.emit(self.engine.generate_preview(*arg))
+        elif kind == "caption":
+            self.preview.emit(self.engine.caption_preview(*arg))
 
     def _single_step(self, kind: str) -> None:
+        from ..core.runner import fetch_metrics
+
         e = self.engine
         fn = {"d": getattr(e, "step_d", None), "g": getattr(e, "step_g", None)}.get(kind)
         r = (fn or e.step)()
@@ -204,7 +281,7 @@ class TrainingWorker(QObject):
         for k, v in r.metrics.items():
             self.history.setdefault(k, []).append(float(v))
         if self._rd:
-            self._rd.append_metrics([r])
+            self._disk(self._rd.append_metrics, [r])
         self._flush([r])
         self.preview.emit(e.preview())
         self.progress.emit(e.step_count, self.cfg.train.steps, 0.0)
@@ -220,7 +297,7 @@ class TrainingWorker(QObject):
 
     def _checkpoint(self, rd) -> None:
         if rd is not None and self.engine is not None and self.bad_step is None:
-            rd.save_checkpoint(self.engine, self.history)
+            self._disk(rd.save_checkpoint, self.engine, self.history)
 
 
 class TrainingController(QObject):

@@ -82,3 +82,28 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in p.stderr
+
+
+def test_vae_encode_decode_and_reconstruct(tmp_path):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    imgs = (d.images[:12] * 16).clip(0, 255).astype(np.uint8)
+    np.savez(tmp_path / "digits.npz", images=imgs, labels=d.target[:12])
+    run = tmp_path / "vae"
+    cli("train", "--preset", "vae-digits", "--out", run, "--steps", 20, "--quiet",
+        "--set", "vae.hidden=32", "--set", "data.image_size=8")
+    cli("encode", run, "--input", tmp_path / "digits.npz", "--out", tmp_path / "codes.npz")
+    with np.load(tmp_path / "codes.npz") as z:
+        codes, logvars = z["codes"], z["logvars"]
+    assert codes.shape == (12, 2) and logvars.shape == (12, 2) and np.isfinite(codes).all()
+    cli("decode", run, "--input", tmp_path / "codes.npz", "--out", tmp_path / "dec.npz")
+    with np.load(tmp_path / "dec.npz") as z:
+        assert z["images"].shape == (12, 1, 8, 8)
+    cli("sample", run, "--n", 5, "--out", tmp_path / "prior.npz")
+    cli("sample", run, "--n", 5, "--input", tmp_path / "digits.npz", "--out", tmp_path / "rec.npz")
+    with np.load(tmp_path / "prior.npz") as p, np.load(tmp_path / "rec.npz") as r:
+        assert p["images"].shape == (5, 1, 8, 8) and r["images"].shape == (12, 1, 8, 8)
+    bad = cli("encode", run, "--input", tmp_path / "codes.npz", "--out", tmp_path / "x.npz",
+              check=False)
+    assert bad.returncode == 2 and "images" in bad.stderr

@@ -250,6 +250,8 @@ def test_a_diverging_run_pauses_with_a_message_and_keeps_the_good_checkpoint(qtb
     from studio.core.rundir import load_checkpoint
     good = load_checkpoint(w.run_dir / "checkpoint.pt")
     assert good["step"] < worker.bad_step
-    with qtbot.waitSignal(w.controller.state_changed, timeout=30000, check_params_cb=lambda s: s == "idle"):
-        w.controls.stop_btn.click()
+    # Roll back: the run stops and its last good checkpoint is loaded, ready to Start.
+    assert w.roll_back()
+    assert w.controller.state == "idle" and w.step == good["step"]
     assert load_checkpoint(w.run_dir / "checkpoint.pt")["step"] == good["step"]
+    assert w.controls.start_btn.isEnabled() and w.resume_state is not None

@@ -111,16 +111,22 @@ class Text2ImgEngine(Engine):
         wrong = text.roll(1, 0)  # another image's caption
         fake = self.G(self._noise(bs), text.detach())
         # One D pass over all three cases, so batch norm sees them together.
-        logits = self.D(torch.cat([real, real, fake.detach()]), torch.cat([text, wrong, text]))
+        logits, h = self.D(torch.cat([real, real, fake.detach()]), torch.cat([text, wrong, text]),
+                           features=True)
         l_real, l_wrong, l_fake = logits.split(bs)
         loss_d = (F.binary_cross_entropy_with_logits(l_real, torch.ones_like(l_real))
                   + 0.5 * (F.binary_cross_entropy_with_logits(l_wrong, torch.zeros_like(l_wrong))
                            + F.binary_cross_entropy_with_logits(l_fake, torch.zeros_like(l_fake))))
+        w = self.cfg.text2img.match_weight
+        if w > 0:
+            loss_d = loss_d + w * self.D.contrastive(h[:bs], text)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         self.opt_d.step()
-        l_gen = self.D(fake, text.detach())
+        l_gen, h_gen = self.D(fake, text.detach(), features=True)
         loss_g = F.binary_cross_entropy_with_logits(l_gen, torch.ones_like(l_gen))
+        if w > 0:
+            loss_g = loss_g + w * self.D.contrastive(h_gen, text.detach())
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()

@@ -30,6 +30,17 @@ FORM_KEYS = {
     "gmm": ["data.name", "data.path", "data.n_points", "gmm.k", "gmm.covariance_type", "gmm.init",
             "gmm.reg_covar", "gmm.tol", "train.steps", "train.seed"],
 }
+# The CycleGAN loss weights are set by sliders in its panel.
+FORM_KEYS["cyclegan"] = ["data.name", "data.path", "data.image_size", "cyclegan.width",
+                         "cyclegan.blocks", "cyclegan.d_width", "cyclegan.d_layers",
+                         "cyclegan.lr", "cyclegan.beta1", "cyclegan.pool_size",
+                         "train.batch_size", "train.steps", "train.seed", "train.device",
+                         "train.preview_every"]
+FORM_KEYS["text2img"] = ["data.name", "data.image_size", "text2img.latent_dim", "text2img.width",
+                         "text2img.word_dim", "text2img.text_dim", "text2img.cond_dim",
+                         "text2img.lr_g", "text2img.lr_d", "text2img.beta1", "text2img.match_weight",
+                         "train.batch_size",
+                         "train.steps", "train.seed", "train.device", "train.preview_every"]
 FORM_KEYS["ae"] = [k for k in FORM_KEYS["vae"] if k not in ("vae.beta", "vae.warmup_steps")]
 FORM_KEYS["ae-vs-vae"] = FORM_KEYS["vae"]
 LABELS = {
@@ -51,6 +62,14 @@ LABELS = {
     "gan.instance_noise_steps": "Noise fade steps", "gan.r1_gamma": "R1 penalty",
     "gan.gp_weight": "Gradient penalty", "gan.pack": "Packing (PacGAN)",
     "gan.spectral_norm": "Spectral norm (D)", "gan.minibatch_std": "Minibatch std (D)",
+    "cyclegan.width": "Generator width", "cyclegan.blocks": "Residual blocks",
+    "cyclegan.d_width": "Discriminator width", "cyclegan.d_layers": "D layers (patch size)",
+    "cyclegan.lr": "Learning rate", "cyclegan.beta1": "Adam beta1",
+    "cyclegan.pool_size": "Image pool size", "text2img.latent_dim": "Noise dim",
+    "text2img.width": "Conv width", "text2img.word_dim": "Word embedding",
+    "text2img.text_dim": "Caption embedding", "text2img.cond_dim": "Caption to G/D",
+    "text2img.lr_g": "Learning rate G", "text2img.lr_d": "Learning rate D + text",
+    "text2img.beta1": "Adam beta1", "text2img.match_weight": "Matching loss weight",
 }
 INVALID_STYLE = "border: 2px solid #d33; background: #fff0f0;"
 

@@ -177,10 +177,11 @@ class PresetCard(QFrame):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title.setFont(font)
-        self.time = QLabel("⏱ " + when)
+        self.time = QLabel(self.tr("Time: %1").replace("%1", when))
         self.time.setWordWrap(True)
         self.detail = QLabel(f"{preset.name} · {preset.model} · {preset.data}")
         self.detail.setEnabled(False)  # the palette's muted text colour, in either theme
+        self.detail.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 10, 10, 10)
         lay.addWidget(self.picture)

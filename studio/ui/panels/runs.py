@@ -209,6 +209,7 @@ class RunsPanel(QWidget):
             self.timer.start()
         else:
             self.timer.stop()
+        self.follow_btn.setText(self.tr("Stop following") if on else self.tr("Follow live"))
         self._update_status()
 
     @property
@@ -230,9 +231,31 @@ class RunsPanel(QWidget):
         self.follow(on)
 
     def _on_timer(self) -> None:
-        if self.follower is not None:
-            self._apply(self.follower.poll())
-            self._update_status()
+        if self.follower is None:
+            return
+        update = self.follower.poll()
+        self._apply(update)
+        self._update_status()
+        item = self._item_for(self.path)
+        if item is None and (self.path / "config.json").is_file():
+            self.refresh()  # a run that started after the list was read
+        elif item is not None and update.n:
+            self._update_item(item, update.rows)
+
+    def _item_for(self, path: Path) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if Path(item.data(0, Qt.ItemDataRole.UserRole)) == path:
+                return item
+        return None
+
+    def _update_item(self, item: QTreeWidgetItem, rows: dict[str, np.ndarray]) -> None:
+        total = item.text(3).partition(" / ")[2]
+        step = str(int(rows["step"][-1]))
+        item.setText(3, f"{step} / {total}" if total else step)
+        last = {k: float(v[-1]) for k, v in rows.items() if k != "step" and np.isfinite(v[-1])}
+        item.setText(4, _metrics_text(last))
+        self.tree.resizeColumnToContents(3)
 
     def _apply(self, update: Update) -> None:
         if update.reset:

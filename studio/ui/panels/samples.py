@@ -11,8 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from ...core.rundir import preview_to_image
-
 
 class SamplePanel(QWidget):
     generate_requested = Signal(str, int)  # label (index or class name), how many
@@ -167,4 +165,6 @@ class SamplePanel(QWidget):
 
     def image_array(self) -> np.ndarray | None:
         """The picture being shown, as uint8 RGB (for export)."""
+        from ...core.rundir import preview_to_image  # torch: not needed to show the window
+
         return preview_to_image(self.last) if self.last else None

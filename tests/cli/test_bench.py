@@ -1,0 +1,40 @@
+"""`main.py bench --quick --json F`, shrunk by GENERATIVE_STUDIO_BENCH_TINY to a few steps per
+loop: every row is there with positive numbers. No timing assertions: the numbers of a tiny
+run on a shared machine mean nothing."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_quick_writes_every_row(tmp_path):
+    out = tmp_path / "bench.json"
+    env = dict(os.environ, GENERATIVE_STUDIO_BENCH_TINY="1", QT_QPA_PLATFORM="offscreen",
+               GENERATIVE_STUDIO_RUNS=str(tmp_path / "runs"))
+    p = subprocess.run([sys.executable, "main.py", "bench", "--quick", "--json", str(out)],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-3000:]
+    r = json.loads(out.read_text())
+    assert set(r["rows"]) == {"dcgan28", "vae", "gan2d"}
+    for row in r["rows"].values():
+        for key in ("limit", "runner", "window", "script", "b_over_a", "c_over_a", "a_over_d",
+                    "b_over_d"):
+            assert row[key] > 0, key
+        assert row["gui_latency_ms"]["samples"] > 0
+        assert 0 <= row["gui_latency_ms"]["p50"] <= row["gui_latency_ms"]["max"]
+    assert r["em"]["ours_s_per_iter"] > 0 and r["em"]["sklearn_s_per_iter"] > 0
+    assert r["em"]["max_abs_mean_diff"] < 1e-6  # the same EM from the same start
+    assert r["startup"]["window_shown_s"] > 0 and r["memory"]["peak_rss_mb"] > 0
+    assert r["machine"]["torch_threads"] >= 1
+    assert "b/a" in p.stdout and "EM" in p.stdout  # the table
+
+
+def test_bench_rejects_bad_threads():
+    p = subprocess.run([sys.executable, "main.py", "bench", "--threads", "0"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--threads" in lines[0]

@@ -1,0 +1,104 @@
+"""Faults injected into a live run: each is reported, the run survives, nothing saved is lost."""
+import os
+import threading
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from studio.core.rundir import RunDir, load_checkpoint  # noqa: E402
+from studio.ui.main_window import MainWindow  # noqa: E402
+from studio.ui.panels.controls import set_field_text  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    w = MainWindow("gan-ring8")
+    qtbot.addWidget(w)
+    w.show()
+    set_field_text(w.controls, "gan.hidden", "32")
+    set_field_text(w.controls, "train.steps", "100000")
+    set_field_text(w.controls, "train.device", "cpu")
+    w.shown = shown
+    yield w
+    w.controller.wait()
+
+
+def test_disk_full_is_reported_training_goes_on_and_the_checkpoint_survives(qtbot, window, monkeypatch):
+    w = window
+    w.controls.set_value("train.checkpoint_every", 20)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.run_dir is not None and (w.run_dir / "checkpoint.pt").exists(),
+                    timeout=30000)
+    good = load_checkpoint(w.run_dir / "checkpoint.pt")["step"]
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+    for name in ("append_metrics", "save_preview", "save_checkpoint"):
+        monkeypatch.setattr(RunDir, name, full)
+    qtbot.waitUntil(lambda: any("No space left" in m for m in w.shown), timeout=30000)
+    step = w.step
+    qtbot.waitUntil(lambda: w.step > step + 40, timeout=30000)  # still training
+    assert w.controller.state == "running"
+    assert len([m for m in w.shown if "No space left" in m]) == 1  # said once, not per write
+    assert load_checkpoint(w.run_dir / "checkpoint.pt")["step"] >= good
+
+
+def test_out_of_memory_pauses_with_a_smaller_batch_suggested(qtbot, window):
+    import torch
+
+    w = window
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.step >= 20, timeout=30000)
+    engine = w.controller.worker.engine
+    real_step = engine.step
+
+    def oom():
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    engine.step = oom
+    qtbot.waitUntil(lambda: w.controller.state == "paused" and bool(w.shown), timeout=30000)
+    assert "Out of memory" in w.shown[-1] and "batch size 256" in w.shown[-1]
+    assert "batch size to 128" in w.shown[-1]
+    engine.step = real_step
+    step = w.step
+    w.controls.pause_btn.click()  # resume: the run is intact
+    qtbot.waitUntil(lambda: w.step > step + 20, timeout=30000)
+
+
+def test_start_twice_runs_one_thread_and_threads_return_to_baseline(qtbot, window):
+    w = window
+    before = threading.active_count()
+    w.controls.start_btn.click()
+    w._on_start()  # a second Start (shortcut, double click) while the first is starting
+    qtbot.waitUntil(lambda: w.step >= 20, timeout=30000)
+    assert w.controller.thread is not None
+    assert threading.active_count() <= before + 1
+    w.controller.wait()
+    assert w.controller.thread is None and w.controller.state == "idle"
+    qtbot.waitUntil(lambda: threading.active_count() <= before, timeout=10000)
+
+
+def test_no_model_switch_or_checkpoint_open_while_running(qtbot, window, tmp_path):
+    w = window
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.step >= 10, timeout=30000)
+    assert not w.controls.model.isEnabled() and not w.controls.preset.isEnabled()
+    assert not w.open_action.isEnabled()
+    assert w.open_checkpoint(str(tmp_path / "whatever.pt")) is False
+    w.load_preset("gan-digits")
+    assert w.controls.cfg.data.name == "ring8"  # ignored while running
+
+
+def test_a_bad_request_is_reported_and_the_run_goes_on(qtbot, window):
+    w = window
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.step >= 10, timeout=30000)
+    w.controller.worker.request_points([[1.0, 2.0, 3.0]])  # not (N, 2)
+    qtbot.waitUntil(lambda: bool(w.shown), timeout=30000)
+    step = w.step
+    qtbot.waitUntil(lambda: w.step > step + 20, timeout=30000)
+    assert w.controller.state == "running"
