@@ -145,6 +145,11 @@ class TrainingWorker(QObject):
             if rd:
                 rd.truncate_metrics(engine.step_count)
         self.started.emit(str(getattr(engine, "device", "cpu")))
+        skipped = getattr(getattr(engine, "data", None), "n_skipped", 0)
+        if skipped:
+            self.warning.emit(f"{skipped} file(s) in {self.cfg.data.path} could not be read "
+                              f"(corrupt, empty or not an image) and were skipped; "
+                              f"training uses the {len(engine.data)} others.")
         self.preview.emit(engine.preview())
         total = self.cfg.train.steps
         while engine.step_count < total and not self._stop.is_set():

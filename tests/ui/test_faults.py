@@ -102,3 +102,26 @@ def test_a_bad_request_is_reported_and_the_run_goes_on(qtbot, window):
     step = w.step
     qtbot.waitUntil(lambda: w.step > step + 20, timeout=30000)
     assert w.controller.state == "running"
+
+
+def test_a_folder_with_broken_images_trains_on_the_rest_and_says_what_it_skipped(qtbot, window, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    w = window
+    for cls in ("a", "b"):
+        (tmp_path / "pics" / cls).mkdir(parents=True)
+        for i in range(6):
+            img = (np.random.default_rng(i).random((20, 30)) * 255).astype(np.uint8)
+            Image.fromarray(img).save(tmp_path / "pics" / cls / f"{i}.png")
+    (tmp_path / "pics" / "a" / "broken.png").write_bytes(b"\x89PNG not really")
+    (tmp_path / "pics" / "b" / "empty.jpg").write_bytes(b"")
+    w.load_preset("gan-digits")
+    set_field_text(w.controls, "gan.hidden", "16")
+    set_field_text(w.controls, "train.steps", "20")
+    w.controls.set_value("data.path", str(tmp_path / "pics"))
+    w.controls.set_value("data.image_size", 16)
+    w.controls.set_value("train.batch_size", 8)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step == 20, timeout=60000)
+    assert any("2 file(s)" in m and "12 others" in m for m in w.shown), w.shown
