@@ -310,9 +310,9 @@ def _settings(quick: bool) -> dict:
         return {"rounds": 1, "seconds": 0.0, "startup_repeats": 1, "em_repeats": 2,
                 "em_n": 5_000, "mem_steps": 2}
     if quick:
-        return {"rounds": 3, "seconds": 1.5, "startup_repeats": 2, "em_repeats": 5,
+        return {"rounds": 4, "seconds": 1.5, "startup_repeats": 3, "em_repeats": 7,
                 "em_n": 100_000, "mem_steps": 20}
-    return {"rounds": 5, "seconds": 3.0, "startup_repeats": 3, "em_repeats": 9,
+    return {"rounds": 7, "seconds": 3.0, "startup_repeats": 5, "em_repeats": 11,
             "em_n": 100_000, "mem_steps": 50}
 
 
@@ -334,6 +334,7 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
         n = 2
         for loop in loops.values():
             loop.run(n)
+        loops["b"].engine.preview()  # its first one imports torchvision (the window's did)
         _, took = loops["a"].run(n)
         per_step = took / n
         steps = max(2, int(s["seconds"] / max(per_step, 1e-6)))
@@ -341,9 +342,11 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
             steps = max(steps, 20)
         loops["c"].latencies.clear()
         rates: dict[str, list[float]] = {k: [] for k in loops}
+        keys = list(loops)
         for r in range(s["rounds"]):
-            for key, loop in loops.items():
-                examples, took = loop.run(steps)
+            # Rotate the order, so that no loop always follows the same one.
+            for key in keys[r % len(keys):] + keys[:r % len(keys)]:
+                examples, took = loops[key].run(steps)
                 rates[key].append(examples / took)
             say(f"  {name} round {r + 1}/{s['rounds']}: " + ", ".join(
                 f"{k} {v[-1]:,.0f}/s" for k, v in rates.items()))
@@ -443,20 +446,26 @@ def bench_startup(s: dict) -> dict:
     return {"window_shown_s": statistics.median(times), "all": times}
 
 
+def _peak_rss_mb(args: list[str], cwd: Path) -> float:
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode:
+        raise RuntimeError(f"{' '.join(args[1:3])} failed (exit status {p.returncode})")
+    return usage.ru_maxrss / 1024  # KiB on Linux
+
+
 def bench_memory(s: dict, device: str) -> dict:
-    """Peak resident memory of `main.py train --preset dcgan-digits` (a child process)."""
+    """Peak resident memory of `main.py train --preset dcgan-digits` (a child process), and
+    of a bare `import torch` for scale."""
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as tmp:
-        p = subprocess.Popen([sys.executable, str(root / "main.py"), "train", "--preset",
-                              "dcgan-digits", "--out", str(Path(tmp) / "run"), "--steps",
-                              str(s["mem_steps"]), "--device", device, "--quiet"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root)
-        _, status, usage = os.wait4(p.pid, 0)
-        p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode:
-        raise RuntimeError(f"the digits run failed (exit status {p.returncode})")
-    return {"preset": "dcgan-digits", "steps": s["mem_steps"],
-            "peak_rss_mb": usage.ru_maxrss / 1024}  # ru_maxrss is in KiB on Linux
+        run = _peak_rss_mb([sys.executable, str(root / "main.py"), "train", "--preset",
+                            "dcgan-digits", "--out", str(Path(tmp) / "run"), "--steps",
+                            str(s["mem_steps"]), "--device", device, "--quiet"], root)
+    bare = _peak_rss_mb([sys.executable, "-c", "import torch"], root)
+    return {"preset": "dcgan-digits", "steps": s["mem_steps"], "peak_rss_mb": run,
+            "import_torch_rss_mb": bare}
 
 
 def run_bench(device: str = "cpu", quick: bool = False, threads: int | None = None,
@@ -510,7 +519,8 @@ def format_table(r: dict) -> str:
               f"means differ by {em['max_abs_mean_diff']:.1e} after {em['iterations']} iterations",
               f"start-up: window shown {r['startup']['window_shown_s']:.2f} s after `python main.py`",
               f"memory: peak {r['memory']['peak_rss_mb']:.0f} MB for a {r['memory']['steps']}-step "
-              f"{r['memory']['preset']} run"]
+              f"{r['memory']['preset']} run (`import torch` alone: "
+              f"{r['memory']['import_torch_rss_mb']:.0f} MB)"]
     return "\n".join(lines)
 
 

@@ -2,7 +2,10 @@
 
 Run under a real X server to see what a user sees, e.g.:
   xvfb-run -a -s "-screen 0 1600x1000x24" python tools/screenshot.py gan-ring8 20 shot.png
+Presentation mode (full screen at 1920x1080):
+  PRESENT=1 xvfb-run -a -s "-screen 0 1920x1080x24" python tools/screenshot.py gan-ring8 20 shot.png
 """
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +29,8 @@ def main() -> int:
         w.controls.set_value(key, value)
     w.resize(1500, 920)
     w.show()
+    if os.environ.get("PRESENT"):  # presentation mode, full screen
+        w.presentation.enter()
     if w.view.uses_worker:
         QTimer.singleShot(500, w.controls.start_btn.click)
 

@@ -18,6 +18,7 @@ from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
 from .panels import gallery
 from .panels.runs import RunsPanel, fill_recent_menu, open_run_folder
+from .presentation import Presentation
 from .views import View, make_view
 from .worker import TrainingController, preload_torch
 
@@ -80,6 +81,15 @@ class MainWindow(QMainWindow):
         self.device_label.setText(f"Device: {self.controls.cfg.train.device}")
         theme.install(self)  # View > Light / Dark, and the theme saved last time
         settings.restore_window(self)
+        self.presentation = Presentation(self)
+        view_menu = self.view_menu  # made by theme.install
+        view_menu.addSeparator()
+        present = QAction("&Presentation mode", self)
+        present.setShortcut(QKeySequence("F11"))
+        present.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        present.triggered.connect(self.presentation.toggle)
+        view_menu.addAction(present)
+        self.addAction(present)  # F11 works with the menu bar hidden too
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

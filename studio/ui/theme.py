@@ -118,7 +118,7 @@ def install(win) -> None:
     from . import settings
 
     tr = lambda text: QCoreApplication.translate("Theme", text)  # noqa: E731
-    menu = win.menuBar().addMenu(tr("&View"))
+    menu = win.view_menu = win.menuBar().addMenu(tr("&View"))
     group = QActionGroup(win)
     win.theme_actions = {}
     for name, label in (("light", tr("&Light theme")), ("dark", tr("&Dark theme"))):

@@ -45,9 +45,12 @@ def test_text2img_caption_box_before_during_and_after_training(qtbot, make_windo
     w.controls.start_btn.click()
     qtbot.waitUntil(lambda: panel.updates >= 1, timeout=60000)
     assert panel.rows.row_texts()[0] == "the digit zero" and not panel.hint.isVisibleTo(panel)
+    # The typed caption is drawn with the run's first preview, unasked.
+    qtbot.waitUntil(lambda: panel.caption_result is not None, timeout=60000)
+    assert panel.caption_result["text"] == "the digit seven"
     panel.text.setText("数字七")
     panel.go.click()  # through the worker's queue while it trains
-    qtbot.waitUntil(lambda: panel.caption_result is not None, timeout=60000)
+    qtbot.waitUntil(lambda: panel.caption_result["text"] == "数字七", timeout=60000)
     first = panel.caption_result
     assert first["text"] == "数字七" and first["grid"].shape[2] == 3
     # Redrawn with later previews, from the model as it is then.

@@ -15,7 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
-REDRAW_INTERVAL = 0.15  # seconds: the most often the curves are redrawn while points stream in
+REDRAW_INTERVAL = 0.25  # seconds: the most often the curves are redrawn while points stream in
+X_HEADROOM = 1.25  # the step axis grows by this factor, so its ticks are redrawn only now and then
 
 class SeriesBuffer:
     """Growing float arrays without reallocating every append."""
@@ -62,6 +63,7 @@ class LossPanel(QWidget):
         self.plots = []
         self.curves: dict = {}
         self._last_redraw = 0.0
+        self._x_max = 0.0  # right end of the step axis while it follows the run
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.timeout.connect(self._redraw)
@@ -86,12 +88,15 @@ class LossPanel(QWidget):
                     p.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 p.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200),
                             labelTextColor="#222")
+                p.getViewBox().sigRangeChangedManually.connect(self._on_user_range)
                 self.plots.append(p)
         for p in self.plots:
             p.legend.clear()
             for item in list(p.listDataItems()):
                 p.removeItem(item)
             p.enableAutoRange(axis="y", enable=True)
+            p.enableAutoRange(axis="x", enable=False)
+        self._x_max = 0.0
         for p, (title, ylabel) in zip(self.plots, titles):
             p.setTitle(title)
             p.setLabel("left", ylabel)
@@ -104,6 +109,9 @@ class LossPanel(QWidget):
     def reset(self, history: dict[str, list[float]] | None = None) -> None:
         """Clear, or reload the curves of a resumed run (history: name -> values from step 1)."""
         self.buffer.clear()
+        self._x_max = 0.0
+        for p in self.plots:
+            p.enableAutoRange(axis="x", enable=False)
         if history:
             n = max(len(v) for v in history.values())
             chunk = {"step": np.arange(1, n + 1)}
@@ -123,12 +131,26 @@ class LossPanel(QWidget):
         self._redraw_timer.stop()
         self._last_redraw = time.perf_counter()
         steps = self.buffer.get("step")
+        self._follow_steps(steps)
         for key, curve in self.curves.items():
             y = self.buffer.get(key)
             if len(y) == len(steps):
                 curve.setData(steps, y)
             else:
                 curve.setData([], [])
+
+    def _follow_steps(self, steps: np.ndarray) -> None:
+        # Until the user pans, zooms or picks auto-range, the step axis grows in jumps.
+        if self._x_max < 0 or any(p.getViewBox().autoRangeEnabled()[0] for p in self.plots):
+            return
+        last = float(steps[-1]) if len(steps) else 0.0
+        if last > self._x_max or not len(steps):
+            self._x_max = max(50.0, last * X_HEADROOM)
+            for p in self.plots:
+                p.setXRange(0, self._x_max, padding=0)
+
+    def _on_user_range(self, *_) -> None:
+        self._x_max = -1.0  # the user's range stands until the next run
 
     def point_count(self) -> int:
         """Points held; a pending redraw happens now, so the curves show all of them."""

@@ -29,7 +29,7 @@ class Text2ImgPanel(QWidget):
         self.step_label = QLabel()
 
         box = QGroupBox("Your caption")
-        self.text = QLineEdit()
+        self.text = QLineEdit(EXAMPLE)  # drawn as soon as a model exists
         self.text.setPlaceholderText(f"e.g. {EXAMPLE} · 一个蓝色的大方块")
         self.other = QLineEdit()
         self.other.setPlaceholderText("optional: a second caption to interpolate to")
@@ -79,6 +79,8 @@ class Text2ImgPanel(QWidget):
         self.step_label.setText(f"Step {p.get('step', 0):,} · the same noise in each column")
         if "caption" in p:
             self.show_caption(p["caption"])
+        elif self.caption_result is None and self.text.text().strip():
+            self._on_generate()  # the first picture of a run: show the typed caption too
 
     def show_caption(self, c: dict) -> None:
         self.caption_result = c

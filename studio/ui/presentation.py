@@ -1,0 +1,174 @@
+"""Presentation mode for a lecture: full screen, large type, thick lines, a lesson sidebar,
+and keyboard control (Space play/pause, Right one step, R reset, 1-9 presets).
+
+It only rearranges the window it is given and restores it on exit; training goes on
+through the same controller.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QVBoxLayout, QWidget
+
+from ..core.lessons import lesson
+from ..presets import PRESETS
+
+SCALE = 1.7  # type size on a projector, relative to the desktop's
+LINE_WIDTH = 5
+
+
+class LessonPanel(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.keys = QLabel(self.tr("Space play/pause · → one step · R reset · 1-9 presets · "
+                                   "F11 leave"))
+        self.keys.setWordWrap(True)
+        self.keys.setStyleSheet("color: #555;")
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.body, 1)
+        lay.addWidget(self.keys)
+
+    def show_lesson(self, title: str, body: str) -> None:
+        self.title.setText(f"<b>{title}</b>")
+        self.body.setText(body)
+
+
+class Presentation(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.win = window
+        self.active = False
+        self.panel = LessonPanel()
+        self.dock = QDockWidget(self.tr("Lesson"), window)
+        self.dock.setObjectName("Lesson")
+        self.dock.setWidget(self.panel)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        # Left: where the hyperparameter form was; it is hidden in presentation mode.
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.timer = QTimer(self, interval=500)  # the sidebar reads twice a second, no faster
+        self.timer.timeout.connect(self.update_lesson)
+        keys = {"Space": self.play_pause, "Right": self.one_step, "R": self.reset}
+        keys.update({str(i + 1): (lambda n=name: self.win.load_preset(n))
+                     for i, name in enumerate(list(PRESETS)[:9])})
+        self.shortcuts = []
+        for key, slot in keys.items():
+            sc = QShortcut(QKeySequence(key), window)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(slot)
+            sc.setEnabled(False)
+            self.shortcuts.append(sc)
+        self._saved: dict = {}
+
+    # -- entering and leaving -------------------------------------------------------------------
+    def toggle(self) -> None:
+        (self.leave if self.active else self.enter)()
+
+    def enter(self) -> None:
+        if self.active:
+            return
+        self.active = True
+        app = QApplication.instance()
+        w = self.win
+        self._saved = {"font": QFont(app.font()), "geometry": w.saveGeometry(),
+                       "state": w.saveState(), "docks": [d for d in w.findChildren(QDockWidget)
+                                                         if d.isVisible()]}
+        font = QFont(app.font())
+        font.setPointSizeF(font.pointSizeF() * SCALE)
+        app.setFont(font)
+        for label, factor in ((self.panel.title, 1.5), (self.panel.body, 1.2)):
+            f = QFont(font)
+            f.setPointSizeF(font.pointSizeF() * factor)
+            label.setFont(f)
+        for d in self._saved["docks"]:
+            if d is not w.loss_dock:
+                d.hide()  # the lesson needs the picture, the curves and the words
+        w.loss_dock.setVisible(w.view.uses_worker)
+        w.menuBar().hide()
+        self.dock.show()
+        self._thicken(LINE_WIDTH)
+        for sc in self.shortcuts:
+            sc.setEnabled(True)
+        self.timer.start()
+        self.update_lesson()
+        w.showFullScreen()
+        screen = w.screen().geometry()
+        w.setGeometry(screen)  # without a window manager, full screen alone does not resize
+        w.resizeDocks([self.dock], [max(320, screen.width() // 4)], Qt.Orientation.Horizontal)
+
+    def leave(self) -> None:
+        if not self.active:
+            return
+        self.active = False
+        w = self.win
+        self.timer.stop()
+        for sc in self.shortcuts:
+            sc.setEnabled(False)
+        QApplication.instance().setFont(self._saved["font"])
+        self._thicken(2)
+        self.dock.hide()
+        w.menuBar().show()
+        w.showNormal()
+        w.restoreGeometry(self._saved["geometry"])
+        w.restoreState(self._saved["state"])
+        for d in self._saved["docks"]:
+            d.show()
+
+    def _thicken(self, width: int) -> None:
+        for curve in self.win.losses.curves.values():
+            pen = curve.opts["pen"]
+            pen.setWidth(width)
+            curve.setPen(pen)
+
+    # -- keys ---------------------------------------------------------------------------------------
+    def play_pause(self) -> None:
+        w = self.win
+        if not w.view.uses_worker:
+            w.view.panel.btn_play.toggle()
+        elif w.controller.state == "idle":
+            w._on_start_shortcut()
+        else:
+            w._on_pause(w.controller.state == "running")
+
+    def one_step(self) -> None:
+        w = self.win
+        if not w.view.uses_worker:
+            w.view.panel.btn_step.click()
+        elif w.controller.worker is not None:
+            w.controller.pause()  # a step at a time: the free-running loop waits
+            w.controller.worker.request_step("both")
+
+    def reset(self) -> None:
+        w = self.win
+        if not w.view.uses_worker:
+            w.view.panel.btn_reset.click()
+            return
+        w.controller.wait()
+        w.load_preset(w.controls.preset.currentText())
+
+    # -- the sidebar ------------------------------------------------------------------------------
+    def current_lesson(self) -> tuple[str, str]:
+        w = self.win
+        cfg = w.view.cfg
+        if not w.view.uses_worker:
+            e = w.view.engine
+            metrics = {"log_likelihood": e.ll_history[-1]} if e.ll_history else {}
+            return lesson("gmm", e.step_count, metrics, e.phase)
+        buf = w.losses.buffer
+        metrics = {k: float(buf.get(k)[-1]) for k in buf.data if k != "step" and buf.n}
+        last = getattr(w.view, "samples", None)
+        preview = last.last if last is not None and last.last else {}
+        for k in ("modes_covered", "modes_total"):
+            if k in preview:
+                metrics[k] = preview[k]
+        return lesson(cfg.model, w.step, metrics)
+
+    def update_lesson(self) -> None:
+        title, body = self.current_lesson()
+        self.panel.show_lesson(self.tr(title), self.tr(body))
