@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMessageBox, QScrollArea)
+                               QMessageBox, QScrollArea, QVBoxLayout, QWidget)
 
 from ..config import RunConfig
 from ..presets import DEFAULT_PRESET, PRESETS
@@ -55,7 +55,12 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(self.controls.sizeHint().width() + 20)
-        self._dock("Model && hyperparameters", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        left_lay.addWidget(scroll, 1)
+        left_lay.addWidget(self.controls.run_box)  # Start/Pause/Stop always in view
+        self._dock("Model && hyperparameters", left, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.loss_dock = self._dock("Losses", self.losses, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
         self.runs = RunsPanel(runs_root)

@@ -97,9 +97,9 @@ class Presentation(QObject):
             sc.setEnabled(True)
         self.timer.start()
         self.update_lesson()
-        w.showFullScreen()
         screen = w.screen().geometry()
         w.setGeometry(screen)  # without a window manager, full screen alone does not resize
+        w.showFullScreen()
         w.resizeDocks([self.dock], [max(320, screen.width() // 4)], Qt.Orientation.Horizontal)
 
     def leave(self) -> None:

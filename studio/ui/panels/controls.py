@@ -132,10 +132,15 @@ class ControlPanel(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.form_box)
         lay.addWidget(self.error_label)
-        lay.addLayout(buttons)
-        lay.addWidget(self.progress)
-        lay.addWidget(self.rate_label)
         lay.addStretch(1)
+        # The run controls live in their own widget so the window can keep them in view
+        # below a scrolling form.
+        self.run_box = QWidget()
+        run_lay = QVBoxLayout(self.run_box)
+        run_lay.setContentsMargins(6, 0, 6, 6)
+        run_lay.addLayout(buttons)
+        run_lay.addWidget(self.progress)
+        run_lay.addWidget(self.rate_label)
         self.model.currentTextChanged.connect(self._on_model_changed)
         self.set_config(cfg)
 
