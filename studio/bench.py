@@ -272,6 +272,7 @@ class Window:
             env=env)
         self.bs = row_config(row, device).train.batch_size
         self.latencies: list[float] = []
+        self.cpu = {"gui_cpu_s": 0.0, "process_cpu_s": 0.0, "seconds": 0.0}
         self._reply()  # "ready": the run has started and is paused
 
     def _reply(self) -> dict:
@@ -287,6 +288,8 @@ class Window:
         self.proc.stdin.flush()
         r = self._reply()
         self.latencies += r["latencies_ms"]
+        for k in self.cpu:
+            self.cpu[k] += r[k]
         return r["steps"] * self.bs, r["seconds"]
 
     def close(self) -> None:
@@ -341,11 +344,13 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
         if name == "gan2d" or cfg.model == "gan" and cfg.data.name != "digits":
             steps = max(steps, 20)
         loops["c"].latencies.clear()
+        loops["c"].cpu = dict.fromkeys(loops["c"].cpu, 0.0)
         rates: dict[str, list[float]] = {k: [] for k in loops}
-        keys = list(loops)
+        order = np.random.default_rng(0)
         for r in range(s["rounds"]):
-            # Rotate the order, so that no loop always follows the same one.
-            for key in keys[r % len(keys):] + keys[:r % len(keys)]:
+            # A new order each round: under load, a loop that runs right after the window's
+            # segment (while this process slept) can get more of the CPU than the others.
+            for key in order.permutation(list(loops)):
                 examples, took = loops[key].run(steps)
                 rates[key].append(examples / took)
             say(f"  {name} round {r + 1}/{s['rounds']}: " + ", ".join(
@@ -363,6 +368,10 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
                                          "over_a": med["a_threads"] / med["a"]}
                                         if "a_threads" in med else None),
                 "all": rates,
+                # While the window trained: CPU seconds per wall second, GUI thread and process.
+                "window_cpu": {"gui": loops["c"].cpu["gui_cpu_s"] / loops["c"].cpu["seconds"],
+                               "process": loops["c"].cpu["process_cpu_s"]
+                               / loops["c"].cpu["seconds"]},
                 "gui_latency_ms": {"p50": float(np.percentile(lat, 50)),
                                    "p95": float(np.percentile(lat, 95)),
                                    "max": float(lat.max()), "samples": int(lat.size)}}
@@ -500,14 +509,15 @@ def format_table(r: dict) -> str:
              "",
              f"{'row':<36}{'a limit':>10}{'b runner':>10}{'c window':>10}{'d script':>10}"
              f"{'b/a':>7}{'c/a':>7}{'a/d':>7}{'b/d':>7}{'a@' + str(m['cpus']) + 't/a':>9}"
-             f"   GUI latency p50/p95/max ms"]
+             f"   GUI latency p50/p95/max ms, GUI thread CPU"]
     for row in r["rows"].values():
         lat, other = row["gui_latency_ms"], row["limit_other_threads"]
         lines.append(f"{row['title']:<36}{row['limit']:>10,.0f}{row['runner']:>10,.0f}"
                      f"{row['window']:>10,.0f}{row['script']:>10,.0f}{row['b_over_a']:>7.2f}"
                      f"{row['c_over_a']:>7.2f}{row['a_over_d']:>7.2f}{row['b_over_d']:>7.2f}"
                      f"{other['over_a'] if other else float('nan'):>9.2f}"
-                     f"   {lat['p50']:.1f} / {lat['p95']:.1f} / {lat['max']:.0f}")
+                     f"   {lat['p50']:.1f} / {lat['p95']:.1f} / {lat['max']:.0f}"
+                     + (f", {row['window_cpu']['gui']:.0%}" if "window_cpu" in row else ""))
     lines.append(f"(rates in {', '.join(sorted({row['unit'] for row in r['rows'].values()}))}; "
                  f"medians over {next(iter(r['rows'].values()))['rounds']} interleaved rounds; "
                  f"script loops: DataLoader with {SCRIPT_WORKERS} workers for images, 0 for points)")

@@ -94,6 +94,16 @@ def cmd_presets(args) -> int:
 
 
 def cmd_train(args) -> int:
+    from .core import distributed
+
+    try:
+        return _train(args)
+    finally:
+        distributed.shutdown()  # a no-op unless torchrun started this process
+
+
+def _train(args) -> int:
+    from .core import distributed
     from .core.engines import make_engine
     from .core.rundir import RunDir, load_checkpoint
     from .core.runner import run
@@ -108,21 +118,28 @@ def cmd_train(args) -> int:
         steps = cfg.train.steps
         cfg = ck["config"]
         cfg.train.steps = max(steps, ck["step"])
-    engine = make_engine(cfg)
-    rd = RunDir(out, cfg, resume=args.resume)
+    # Under torchrun every rank trains and rank 0 alone writes the run directory.
+    ctx = distributed.init(cfg.train.device)
+    main = ctx is None or ctx.is_main
+    engine = make_engine(cfg, None if ctx is None else ctx.device)
     if args.resume:
         engine.load_state_dict(ck["engine"])
-        rd.truncate_metrics(engine.step_count)
         history = ck["history"]
+    extra = None if ctx is None else {"distributed": distributed.prepare(engine, ctx)}
+    rd = RunDir(out, cfg, resume=args.resume, extra=extra) if main else distributed.NullRunDir()
+    if args.resume:
+        rd.truncate_metrics(engine.step_count)
     hist = history or {}
     bar = None
-    if not args.quiet:
+    if not args.quiet and main:
         from tqdm import tqdm
         bar = tqdm(total=cfg.train.steps, initial=engine.step_count, unit="step",
                    dynamic_ncols=True, file=sys.stderr)
     last_ck = engine.step_count
     start = time.perf_counter()
-    for batch in run(engine, cfg.train.steps, every=20, preview_every=cfg.train.preview_every):
+    reduce = None if ctx is None else distributed.make_metrics_reducer(ctx)
+    for batch in run(engine, cfg.train.steps, every=20, preview_every=cfg.train.preview_every,
+                     reduce_metrics=reduce):
         rd.append_metrics(batch)
         for r in batch:
             for k, v in r.metrics.items():
@@ -143,11 +160,13 @@ def cmd_train(args) -> int:
             bar.set_postfix({k: f"{v:.3g}" for k, v in list(batch[-1].metrics.items())[:3]},
                             refresh=False)
     rd.save_checkpoint(engine, hist)
-    if hasattr(engine, "export"):
+    if hasattr(engine, "export") and main:
         engine.export(out)
     if bar is not None:
         bar.close()
     took = time.perf_counter() - start
+    if not main:
+        return 0
     print(f"trained {cfg.model} on {cfg.data.path or cfg.data.name} for {engine.step_count} steps "
           f"in {took:.1f} s -> {out}")
     return 0

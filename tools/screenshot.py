@@ -4,6 +4,7 @@ Run under a real X server to see what a user sees, e.g.:
   xvfb-run -a -s "-screen 0 1600x1000x24" python tools/screenshot.py gan-ring8 20 shot.png
 Presentation mode (full screen at 1920x1080):
   PRESENT=1 xvfb-run -a -s "-screen 0 1920x1080x24" python tools/screenshot.py gan-ring8 20 shot.png
+STUDIO_LANG=zh_CN (or en) picks the interface language; without it, the saved or system one.
 """
 import os
 import sys
@@ -20,10 +21,12 @@ def main() -> int:
     sets = [a.split("=", 1) for a in sys.argv[4:]]
     import torch
 
+    from studio.ui import i18n
     from studio.ui.main_window import MainWindow
 
     torch.set_num_threads(1)
     app = QApplication(sys.argv[:1])
+    i18n.install(os.environ.get("STUDIO_LANG") or i18n.saved_language())
     w = MainWindow(preset)
     for key, value in sets:
         w.controls.set_value(key, value)

@@ -82,12 +82,15 @@ def load_checkpoint(path) -> dict:
 class RunDir:
     """Writes one run's files. Metrics are appended in batches (one write per batch)."""
 
-    def __init__(self, path, cfg: RunConfig, resume: bool = False):
+    def __init__(self, path, cfg: RunConfig, resume: bool = False, extra: dict | None = None):
+        """`extra`: more top-level keys for config.json (a distributed run's "distributed");
+        the checkpoint keeps the plain config, so any run resumes on one machine."""
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         (self.path / "samples").mkdir(exist_ok=True)
         self.cfg = cfg
-        atomic_write_bytes(self.path / "config.json", cfg.to_json().encode())
+        text = cfg.to_json() if not extra else json.dumps({**cfg.to_dict(), **extra}, indent=2)
+        atomic_write_bytes(self.path / "config.json", text.encode())
         self.metrics_path = self.path / "metrics.csv"
         self._columns: list[str] | None = None
         if resume and self.metrics_path.exists():

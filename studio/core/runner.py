@@ -15,12 +15,19 @@ import torch
 from .engines.base import Engine, StepResult
 
 
-def fetch_metrics(results: list[StepResult]) -> None:
-    """Replace tensor metrics by floats in place, with a single device->host copy."""
+def fetch_metrics(results: list[StepResult],
+                  reduce: Callable[[torch.Tensor], torch.Tensor] | None = None) -> None:
+    """Replace tensor metrics by floats in place, with a single device->host copy.
+
+    `reduce` maps the stacked values on the device before the copy (a distributed run
+    averages them across ranks there)."""
     tensors = [(r, k, v) for r in results for k, v in r.metrics.items() if torch.is_tensor(v)]
     if not tensors:
         return
-    values = torch.stack([v.detach().float().reshape(()) for _, _, v in tensors]).cpu().tolist()
+    stacked = torch.stack([v.detach().float().reshape(()) for _, _, v in tensors])
+    if reduce is not None:
+        stacked = reduce(stacked)
+    values = stacked.cpu().tolist()
     for (r, k, _), value in zip(tensors, values):
         r.metrics[k] = value
 
@@ -35,7 +42,9 @@ def first_nonfinite(result: StepResult) -> str:
 def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
         every: int = 10, preview_every: int = 100,
         interrupt: Callable[[], bool] = lambda: False,
-        min_preview_interval: float = 0.0) -> Iterator[list[StepResult]]:
+        min_preview_interval: float = 0.0,
+        reduce_metrics: Callable[[torch.Tensor], torch.Tensor] | None = None,
+        ) -> Iterator[list[StepResult]]:
     """Train until `engine.step_count == steps` or `stop()`; yield batches of StepResults.
 
     `interrupt()` ends the current batch early (so a pause takes effect within one step)
@@ -45,6 +54,7 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
     and `diverged` names a non-finite metric (the caller pauses; the loop ends there).
     A preview due less than `min_preview_interval` seconds after the last one waits (the
     window: on a fast device, previews every few steps would cost more than the steps).
+    `reduce_metrics` goes to `fetch_metrics` (distributed runs: the mean over the ranks).
     """
     every = max(1, every)
     want_preview = False
@@ -58,7 +68,7 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
                 want_preview = True
             if stop() or interrupt():
                 break
-        fetch_metrics(batch)
+        fetch_metrics(batch, reduce_metrics)
         for r in batch:
             bad = first_nonfinite(r)
             if bad:

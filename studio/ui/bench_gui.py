@@ -65,8 +65,10 @@ class SegmentDriver(QObject):
         elif self.phase == "measuring":
             if self.start is None:
                 self.start = (step, now)
+                self.cpu0 = (time.thread_time(), time.process_time())
             elif step >= self.start[0] + self.target:
                 self.end = (step, now)
+                self.cpu1 = (time.thread_time(), time.process_time())
                 self.phase = "pausing"
                 self.win.controller.pause()
 
@@ -79,7 +81,10 @@ class SegmentDriver(QObject):
         elif self.phase == "pausing":
             self.phase = "idle"
             (s0, t0), (s1, t1) = self.start, self.end
-            self._reply({"steps": s1 - s0, "seconds": t1 - t0, "latencies_ms": self.latencies})
+            # CPU seconds of the GUI thread and of the whole process (worker included).
+            gui, proc = (b - a for a, b in zip(self.cpu0, self.cpu1))
+            self._reply({"steps": s1 - s0, "seconds": t1 - t0, "latencies_ms": self.latencies,
+                         "gui_cpu_s": gui, "process_cpu_s": proc})
 
     def _on_command(self, line: str) -> None:
         if line == "quit" or not line:

@@ -6,14 +6,14 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMessageBox, QScrollArea, QVBoxLayout, QWidget)
 
 from ..config import RunConfig
 from ..presets import DEFAULT_PRESET, PRESETS
-from . import exports, settings, theme
+from . import exports, i18n, settings, theme
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
 from .panels import gallery
@@ -32,10 +32,15 @@ def runs_root() -> Path:
     return Path(base or Path.home() / ".generative-studio") / "runs"
 
 
+# Windows replaced by a language switch live on here (run_gui holds only the first).
+_windows: list = []
+
+
 class MainWindow(QMainWindow):
     checkpoint_saved = Signal(str)  # path, emitted in the GUI thread
+    replaced = Signal(object)  # the window rebuilt in another language
 
-    def __init__(self, preset: str = DEFAULT_PRESET):
+    def __init__(self, preset: str = DEFAULT_PRESET, cfg: RunConfig | None = None):
         super().__init__()
         self.setWindowTitle("Generative Studio")
         self.resize(1400, 860)
@@ -43,8 +48,9 @@ class MainWindow(QMainWindow):
         self.run_dir: Path | None = None
         self.resume_state: dict | None = None
         self.step = 0
+        self.pending_language: str | None = None
 
-        cfg = PRESETS[preset].config()
+        cfg = cfg.copy() if cfg is not None else PRESETS[preset].config()
         self.controls = ControlPanel(cfg)
         self.controls.preset.setCurrentText(preset)
         self.view: View = make_view(cfg)
@@ -60,11 +66,14 @@ class MainWindow(QMainWindow):
         left_lay.setContentsMargins(0, 0, 0, 0)
         left_lay.addWidget(scroll, 1)
         left_lay.addWidget(self.controls.run_box)  # Start/Pause/Stop always in view
-        self._dock("Model && hyperparameters", left, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.loss_dock = self._dock("Losses", self.losses, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Model && hyperparameters", self.tr("Model && hyperparameters"), left,
+                   Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.loss_dock = self._dock("Losses", self.tr("Losses"), self.losses,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
         self.runs = RunsPanel(runs_root)
-        self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.runs_dock = self._dock("Runs", self.tr("Runs"), self.runs,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.loss_dock, self.runs_dock)
         self.loss_dock.raise_()
         self.runs.continue_requested.connect(self.open_checkpoint)
@@ -83,22 +92,23 @@ class MainWindow(QMainWindow):
         self.controller.state_changed.connect(self._on_state)
         self._on_state("idle")
         self._show_view_docks()
-        self.device_label.setText(f"Device: {self.controls.cfg.train.device}")
+        self.device_label.setText(self.tr("Device: %1").replace("%1", self.controls.cfg.train.device))
         theme.install(self)  # View > Light / Dark, and the theme saved last time
         settings.restore_window(self)
         self.presentation = Presentation(self)
         view_menu = self.view_menu  # made by theme.install
         view_menu.addSeparator()
-        present = QAction("&Presentation mode", self)
+        present = QAction(self.tr("&Presentation mode"), self)
         present.setShortcut(QKeySequence("F11"))
         present.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         present.triggered.connect(self.presentation.toggle)
         view_menu.addAction(present)
         self.addAction(present)  # F11 works with the menu bar hidden too
+        self._make_language_menu()
 
-    def _dock(self, title: str, widget, area) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(title)
+        dock.setObjectName(name)  # untranslated: saved layouts work in every language
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
@@ -114,45 +124,117 @@ class MainWindow(QMainWindow):
             menu.addAction(a)
             return a
 
-        file = self.menuBar().addMenu("&File")
-        self.open_action = action(file, "&Open checkpoint…", self._on_open, "Ctrl+O")
-        self.save_action = action(file, "&Save checkpoint…", self._on_save, "Ctrl+S")
-        action(file, "Use my own &data…", self._on_choose_data, "Ctrl+D")
-        action(file, "Presets &gallery…", lambda: gallery.show_gallery(self), "Ctrl+G")
-        action(file, "Open &run folder…", lambda: open_run_folder(self.runs, self.runs_dock))
-        recent = file.addMenu("Recent r&uns")
+        file = self.menuBar().addMenu(self.tr("&File"))
+        self.open_action = action(file, self.tr("&Open checkpoint…"), self._on_open, "Ctrl+O")
+        self.save_action = action(file, self.tr("&Save checkpoint…"), self._on_save, "Ctrl+S")
+        action(file, self.tr("Use my own &data…"), self._on_choose_data, "Ctrl+D")
+        action(file, self.tr("Presets &gallery…"), lambda: gallery.show_gallery(self), "Ctrl+G")
+        action(file, self.tr("Open &run folder…"),
+               lambda: open_run_folder(self.runs, self.runs_dock))
+        recent = file.addMenu(self.tr("Recent r&uns"))
         recent.aboutToShow.connect(lambda: fill_recent_menu(recent, self.runs, self.runs_dock))
         file.addSeparator()
-        action(file, "Export samples as &PNG…", self._on_export_png, "Ctrl+E")
-        action(file, "Export losses as &CSV…", self._on_export_csv, "Ctrl+Shift+E")
-        export = file.addMenu("E&xport")
-        action(export, "Animated &GIF of samples…", lambda: exports.on_export_gif(self))
-        action(export, "Plots as &PNG…", lambda: exports.on_export_plots(self, "png"))
-        action(export, "Plots as &SVG…", lambda: exports.on_export_plots(self, "svg"))
-        self.copy_figure_action = action(export, "&Copy figure", lambda: exports.copy_figure(self),
-                                         "Ctrl+Shift+C")
+        action(file, self.tr("Export samples as &PNG…"), self._on_export_png, "Ctrl+E")
+        action(file, self.tr("Export losses as &CSV…"), self._on_export_csv, "Ctrl+Shift+E")
+        export = file.addMenu(self.tr("E&xport"))
+        action(export, self.tr("Animated &GIF of samples…"), lambda: exports.on_export_gif(self))
+        action(export, self.tr("Plots as &PNG…"), lambda: exports.on_export_plots(self, "png"))
+        action(export, self.tr("Plots as &SVG…"), lambda: exports.on_export_plots(self, "svg"))
+        self.copy_figure_action = action(export, self.tr("&Copy figure"),
+                                         lambda: exports.copy_figure(self), "Ctrl+Shift+C")
         file.addSeparator()
-        action(file, "&Quit", self.close, "Ctrl+Q")
-        run = self.menuBar().addMenu("&Run")
-        action(run, "&Start", self._on_start_shortcut, "Ctrl+Return")
-        action(run, "&Pause / Resume", lambda: self._on_pause(self.controller.state == "running"),
-               "Ctrl+P")
-        action(run, "S&top", self.controller.stop, "Ctrl+.")
+        action(file, self.tr("&Quit"), self.close, "Ctrl+Q")
+        run = self.menuBar().addMenu(self.tr("&Run"))
+        action(run, self.tr("&Start"), self._on_start_shortcut, "Ctrl+Return")
+        action(run, self.tr("&Pause / Resume"),
+               lambda: self._on_pause(self.controller.state == "running"), "Ctrl+P")
+        action(run, self.tr("S&top"), self.controller.stop, "Ctrl+.")
+
+    # -- language ---------------------------------------------------------------------------------
+    def _make_language_menu(self) -> None:
+        from PySide6.QtGui import QActionGroup
+
+        menu = self.menuBar().addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        self.language_actions = {}
+        for lang, name in i18n.LANGUAGES.items():
+            a = QAction(name, self)  # each language in its own words, findable in either
+            a.setCheckable(True)
+            a.setChecked(lang == i18n.current())
+            a.triggered.connect(lambda _checked=False, lang=lang: self.set_language(lang))
+            group.addAction(a)
+            menu.addAction(a)
+            self.language_actions[lang] = a
+
+    def set_language(self, lang: str) -> None:
+        """Switch the interface language: now when idle, else when the run stops."""
+        settings.put("language", lang)
+        self.language_actions[lang].setChecked(True)
+        if self.controller.state != "idle":
+            self.pending_language = lang
+            self.statusBar().showMessage(self.tr("The language changes when the run stops."))
+            return
+        self.pending_language = lang
+        self._apply_pending_language()
+
+    def _apply_pending_language(self) -> None:
+        lang, self.pending_language = self.pending_language, None
+        if not lang or self.controller.state != "idle" or lang == i18n.current():
+            return
+        i18n.install(lang)
+        self.rebuild()
+
+    def rebuild(self) -> "MainWindow":
+        """A fresh window (texts in the current language) on the same settings and layout;
+        a stopped run's checkpoint is opened again so Start continues it."""
+        preset = self.controls.preset.currentText()
+        cfg = self.controls.cfg
+        present = self.presentation.active
+        if present:
+            self.presentation.leave()
+        new = MainWindow(preset if preset in PRESETS else DEFAULT_PRESET, cfg)
+        if not self.view.uses_worker:  # EM runs in the view itself: keep its fit
+            new.set_view(cfg, engine=getattr(self.view, "engine", None))
+        new.restoreGeometry(self.saveGeometry())
+        if not (self.isMaximized() or self.isFullScreen()):
+            new.setGeometry(self.geometry())  # restoreGeometry shrinks a window to the screen
+        new.restoreState(self.saveState())
+        checkpoint = self.run_dir / "checkpoint.pt" if self.run_dir else None
+        if self.resume_state is not None:
+            new.resume_state, new.step, new.run_dir = self.resume_state, self.step, self.run_dir
+            new.losses.reset(self.resume_state.get("history"))
+            new.controls.set_progress(self.step, cfg.train.steps, 0)
+        elif self.step > 0 and checkpoint is not None and checkpoint.exists():
+            new.open_checkpoint(str(checkpoint))
+        preview = self.view.last_preview()
+        if preview is not None and new.view.cfg.model == self.view.cfg.model:
+            new.view.restore_preview(preview)
+        _windows.append(new)
+        new.show()
+        if present:
+            new.presentation.enter()
+        self.close()
+        if self in _windows:
+            _windows.remove(self)
+        self.deleteLater()  # its application-wide F11 would clash with the new window's
+        self.replaced.emit(new)
+        return new
 
     # -- presets and config -------------------------------------------------------------------
     def load_preset(self, name: str) -> None:
         if self.controller.state != "idle":
             return
         self.resume_state = None
+        self.step = 0  # a fresh preset: no run on screen
         cfg = PRESETS[name].config()
         self.controls.set_config(cfg, preset=name)
         self.set_view(cfg)
         self.controls.set_progress(0, cfg.train.steps, 0)
 
-    def set_view(self, cfg: RunConfig) -> None:
+    def set_view(self, cfg: RunConfig, engine=None) -> None:
         """Show what the model family needs (a fresh view: it may hold an engine)."""
         old = self.view
-        self.view = make_view(cfg.copy())
+        self.view = make_view(cfg.copy(), engine)
         self.setCentralWidget(self.view.widget)  # Qt deletes the old central widget
         old.close()
         self.losses.configure(self.view.curves, self.view.titles)
@@ -209,23 +291,25 @@ class MainWindow(QMainWindow):
 
     # Slots for worker signals are bound methods so that Qt queues them to this thread.
     def _on_device(self, device: str) -> None:
-        self.device_label.setText(f"Device: {device}")
+        self.device_label.setText(self.tr("Device: %1").replace("%1", device))
         worker = self.controller.worker
         if worker is not None and worker.engine is not None:
             self.view.on_engine(worker.engine)
 
     def _on_download(self, done: int, total: int) -> None:
-        mb = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-        self.controls.rate_label.setText(f"Downloading the data set: {mb}")
+        mb = (self.tr("%1 MB of %2 MB").replace("%2", f"{total / 1e6:.1f}") if total
+              else self.tr("%1 MB")).replace("%1", f"{done / 1e6:.1f}")
+        self.controls.rate_label.setText(self.tr("Downloading the data set: %1").replace("%1", mb))
         if total:
             self.controls.set_progress(0, 1, 0)
-            self.controls.progress.setFormat(f"download {100 * done // total}%")
+            self.controls.progress.setFormat(self.tr("download %1%").replace(
+                "%1", str(100 * done // total)))
 
     def _on_preview(self, preview: dict) -> None:
         self.view.on_preview(preview)
 
     def _on_saved(self, path: str) -> None:
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
         self.checkpoint_saved.emit(path)
 
     def _on_pause(self, pause: bool) -> None:
@@ -237,15 +321,17 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: str) -> None:
         self.controls.set_run_state(state)
-        self.state_label.setText(f"State: {state}")
+        self.state_label.setText(self.tr("State: %1").replace("%1", i18n.text_in("state", state)))
         self.open_action.setEnabled(state == "idle")
+        if state == "idle" and self.pending_language:
+            QTimer.singleShot(0, self._apply_pending_language)  # after the stop's own slots
 
     def _on_diverged(self, step: int, name: str) -> None:
-        msg = (f"Training diverged at step {step}: {name} became NaN or infinite. The run is "
-               f"paused. Roll back to the last good checkpoint, lower the learning rate, "
-               f"and Start again.")
+        msg = self.tr("Training diverged at step %1: %2 became NaN or infinite. The run is "
+                      "paused. Roll back to the last good checkpoint, lower the learning rate, "
+                      "and Start again.").replace("%1", str(step)).replace("%2", name)
         self.statusBar().showMessage(msg)
-        if QMessageBox.warning(self, "Training diverged", msg,
+        if QMessageBox.warning(self, self.tr("Training diverged"), msg,
                                QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Ignore
                                ) == QMessageBox.StandardButton.Retry:
             self.roll_back()
@@ -255,40 +341,40 @@ class MainWindow(QMainWindow):
         path = self.run_dir / "checkpoint.pt" if self.run_dir else None
         self.controller.wait()
         if path is None or not path.exists():
-            self.statusBar().showMessage("No checkpoint to roll back to yet")
+            self.statusBar().showMessage(self.tr("No checkpoint to roll back to yet"))
             return False
         return self.open_checkpoint(str(path))
 
     def _on_warning(self, message: str) -> None:
         self.statusBar().showMessage(message)
-        QMessageBox.warning(self, "Training", message)
+        QMessageBox.warning(self, self.tr("Training"), message)
 
     def _on_failed(self, message: str) -> None:
         self.statusBar().showMessage(message)
-        self.controls.progress.setFormat("%v / %m steps")
+        self.controls.progress.setFormat(QCoreApplication.translate("ControlPanel", "%v / %m steps"))
         if "download failed" in message or "data.path" in message:
             # Offline, or the data set is elsewhere: offer to point at a folder that has it.
-            box = QMessageBox(QMessageBox.Icon.Warning, "Data set not available", message,
-                              QMessageBox.StandardButton.Cancel, self)
-            choose = box.addButton("Choose folder…", QMessageBox.ButtonRole.AcceptRole)
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Data set not available"),
+                              message, QMessageBox.StandardButton.Cancel, self)
+            choose = box.addButton(self.tr("Choose folder…"), QMessageBox.ButtonRole.AcceptRole)
             box.exec()
             if box.clickedButton() is choose:
-                folder = QFileDialog.getExistingDirectory(self, "Folder with the data set")
+                folder = QFileDialog.getExistingDirectory(self, self.tr("Folder with the data set"))
                 if folder:
                     self.controls.set_value("data.path", folder)
             return
-        QMessageBox.critical(self, "Could not train", message)
+        QMessageBox.critical(self, self.tr("Could not train"), message)
 
     # -- files -------------------------------------------------------------------------------------
     def _on_save(self) -> None:
         worker = self.controller.worker
         if worker is None:
-            QMessageBox.information(self, "Nothing to save", "Start a run first; a finished "
-                                    "run's checkpoint is already in its run directory:\n"
-                                    f"{self.run_dir or runs_root()}")
+            QMessageBox.information(self, self.tr("Nothing to save"), self.tr(
+                "Start a run first; a finished run's checkpoint is already in its run "
+                "directory:\n%1").replace("%1", str(self.run_dir or runs_root())))
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save checkpoint", "checkpoint.pt",
-                                              "Checkpoints (*.pt)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save checkpoint"), "checkpoint.pt",
+                                              self.tr("Checkpoints (*.pt)"))
         if path:
             self.save_checkpoint(path)
 
@@ -296,8 +382,8 @@ class MainWindow(QMainWindow):
         self.controller.worker.request_save(path)
 
     def _on_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", str(runs_root()),
-                                              "Checkpoints (*.pt)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open checkpoint"), str(runs_root()),
+                                              self.tr("Checkpoints (*.pt)"))
         if path:
             self.open_checkpoint(path)
 
@@ -310,7 +396,7 @@ class MainWindow(QMainWindow):
         try:
             ck = load_checkpoint(path)
         except CheckpointError as e:
-            QMessageBox.warning(self, "Cannot open checkpoint", str(e))
+            QMessageBox.warning(self, self.tr("Cannot open checkpoint"), str(e))
             return False
         self.controls.set_config(ck["config"])
         self.set_view(ck["config"])
@@ -321,18 +407,22 @@ class MainWindow(QMainWindow):
         parent = Path(path).parent
         self.run_dir = parent if (parent / "config.json").exists() else \
             runs_root() / f"resumed-{time.strftime('%Y%m%d-%H%M%S')}"
-        self.statusBar().showMessage(f"Opened {path} at step {ck['step']}; press Start to continue")
+        self.statusBar().showMessage(self.tr("Opened %1 at step %2; press Start to continue")
+                                     .replace("%1", path).replace("%2", str(ck["step"])))
         return True
 
     def _on_choose_data(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Use my own data", "", "Points or images (*.npz *.csv);;All files (*)")
+            self, self.tr("Use my own data"), "",
+            self.tr("Points or images (*.npz *.csv);;All files (*)"))
         if path:
             self.controls.set_value("data.path", path)
-            self.statusBar().showMessage(f"Training data: {path} (press Start)", 8000)
+            self.statusBar().showMessage(self.tr("Training data: %1 (press Start)")
+                                         .replace("%1", path), 8000)
 
     def _on_export_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export samples", "samples.png", "PNG (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export samples"), "samples.png",
+                                              "PNG (*.png)")
         if path:
             self.export_png(path)
 
@@ -340,7 +430,8 @@ class MainWindow(QMainWindow):
         return self.view.export_png(path)
 
     def _on_export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export losses", "losses.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export losses"), "losses.csv",
+                                              "CSV (*.csv)")
         if path:
             self.losses.export_csv(path)
 
@@ -363,6 +454,7 @@ def run_gui(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Generative Studio")
     app.setOrganizationName("Generative Studio")
+    i18n.install(i18n.saved_language())
     win = MainWindow(preset)
     win.show()
     # torch takes 1-2 s to import: load it behind the shown window (runs wait for it). Leave

@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QVBoxLayout, QWidget
 
-from ..core.lessons import lesson
 from ..presets import PRESETS
+from .i18n import lesson
 
 SCALE = 1.7  # type size on a projector, relative to the desktop's
 LINE_WIDTH = 5
@@ -82,7 +82,8 @@ class Presentation(QObject):
         font = QFont(app.font())
         font.setPointSizeF(font.pointSizeF() * SCALE)
         app.setFont(font)
-        for label, factor in ((self.panel.title, 1.5), (self.panel.body, 1.2)):
+        for label, factor in ((self.panel.title, 1.5), (self.panel.body, 1.2),
+                              (self.panel.keys, 0.9)):  # its style sheet keeps the old size
             f = QFont(font)
             f.setPointSizeF(font.pointSizeF() * factor)
             label.setFont(f)
@@ -154,6 +155,7 @@ class Presentation(QObject):
 
     # -- the sidebar ------------------------------------------------------------------------------
     def current_lesson(self) -> tuple[str, str]:
+        """(title, body) in the interface's language."""
         w = self.win
         cfg = w.view.cfg
         if not w.view.uses_worker:
@@ -171,4 +173,4 @@ class Presentation(QObject):
 
     def update_lesson(self) -> None:
         title, body = self.current_lesson()
-        self.panel.show_lesson(self.tr(title), self.tr(body))
+        self.panel.show_lesson(title, body)

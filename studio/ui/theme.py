@@ -117,11 +117,11 @@ def install(win) -> None:
 
     from . import settings
 
-    tr = lambda text: QCoreApplication.translate("Theme", text)  # noqa: E731
-    menu = win.view_menu = win.menuBar().addMenu(tr("&View"))
+    _tr = lambda text: QCoreApplication.translate("Theme", text)  # noqa: E731
+    menu = win.view_menu = win.menuBar().addMenu(_tr("&View"))
     group = QActionGroup(win)
     win.theme_actions = {}
-    for name, label in (("light", tr("&Light theme")), ("dark", tr("&Dark theme"))):
+    for name, label in (("light", _tr("&Light theme")), ("dark", _tr("&Dark theme"))):
         action = QAction(label, win)
         action.setCheckable(True)
         action.triggered.connect(lambda _checked=False, n=name: choose(n, win))

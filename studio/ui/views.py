@@ -6,6 +6,7 @@ the EM view drives its engine itself, step by step, in the GUI thread.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from ..config import RunConfig
@@ -19,6 +20,10 @@ GAN_CURVES = [
     (2, "grad_norm_g", "|grad G|", "#e4572e"),
     (2, "grad_norm_d", "|grad D|", "#2e86ab"),
 ]
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("views", text)
+
+
 VAE_CURVES = [
     (0, "loss", "total", "#1f77b4"), (0, "recon", "reconstruction", "#2ca02c"),
     (1, "kl", "KL", "#d62728"),
@@ -51,6 +56,13 @@ class View:
     def image_array(self):
         return None
 
+    def last_preview(self) -> dict | None:
+        """The preview on screen, for a rebuilt window to show again."""
+        return None
+
+    def restore_preview(self, preview: dict) -> None:
+        self.on_preview(preview)
+
     def export_png(self, path: str) -> bool:
         from PIL import Image
 
@@ -74,8 +86,8 @@ class GANView(View):
         self.samples = SamplePanel()
         self.field = Field2DPanel()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.samples, "Samples")
-        self.tabs.addTab(self.field, "2-D field")
+        self.tabs.addTab(self.samples, _tr("Samples"))
+        self.tabs.addTab(self.field, _tr("2-D field"))
         self.widget = self.tabs
         self._field_seen = False
         self._worker_signals = []
@@ -102,6 +114,13 @@ class GANView(View):
     def image_array(self):
         return self.samples.image_array()
 
+    def last_preview(self) -> dict | None:
+        return self.samples.last
+
+    def restore_preview(self, preview: dict) -> None:
+        self.on_preview(preview)
+        self.field.show_field(preview)  # the worker feeds the field directly during a run
+
 
 class VAEView(View):
     titles = (("Losses", "loss per image"), ("KL divergence", "nats"))
@@ -115,11 +134,11 @@ class VAEView(View):
 
         self.previews = VAEPreviewPanel()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.previews, "Reconstructions && samples")
-        self.placeholder = QLabel("Press Start: the latent space appears here once the model "
-                                  "exists, and follows it while it trains.")
+        self.tabs.addTab(self.previews, _tr("Reconstructions && samples"))
+        self.placeholder = QLabel(_tr("Press Start: the latent space appears here once the "
+                                      "model exists, and follows it while it trains."))
         self.placeholder.setWordWrap(True)
-        self.tabs.addTab(self.placeholder, "Latent explorer")
+        self.tabs.addTab(self.placeholder, _tr("Latent explorer"))
         self.explorer = None
         self.last: dict | None = None
         self.widget = self.tabs
@@ -131,11 +150,12 @@ class VAEView(View):
         if len(engine.models) > 1:
             self.explorer = VAECompareView(engine)
         else:
-            self.explorer = LatentExplorer(engine.model, title=f"{engine.main.upper()} latent space")
+            self.explorer = LatentExplorer(engine.model, title=_tr("%1 latent space").replace(
+                "%1", engine.main.upper()))
         index = self.tabs.indexOf(self.placeholder)
         self.tabs.removeTab(index)
         self.placeholder.deleteLater()
-        self.tabs.insertTab(index, self.explorer, "Latent explorer")
+        self.tabs.insertTab(index, self.explorer, _tr("Latent explorer"))
 
     def on_preview(self, preview: dict) -> None:
         self.last = preview
@@ -149,17 +169,20 @@ class VAEView(View):
 
         return preview_to_image(self.last) if self.last else None
 
+    def last_preview(self) -> dict | None:
+        return self.last
+
 
 class EMView(View):
     uses_worker = False
     curves: list = []
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, engine=None):
         super().__init__(cfg)
         from ..core.engines import make_engine
         from .panels.em_panel import EMPanel
 
-        self.engine = make_engine(cfg)
+        self.engine = engine if engine is not None else make_engine(cfg)
         self.panel = EMPanel(self.engine)
         self.widget = self.panel
 
@@ -167,9 +190,10 @@ class EMView(View):
         return self.panel.view.grab().save(path)
 
 
-def make_view(cfg: RunConfig) -> View:
+def make_view(cfg: RunConfig, engine=None) -> View:
+    """`engine`: an EM engine to show instead of a new one (a window rebuilt mid-fit)."""
     if cfg.model == "gmm":
-        return EMView(cfg)
+        return EMView(cfg, engine)
     if cfg.model in ("ae", "vae", "ae-vs-vae"):
         return VAEView(cfg)
     if cfg.model in ("cyclegan", "text2img"):

@@ -1,7 +1,7 @@
 """Views for the translation and text-to-image families (see views.py for the View contract)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from .views import View
 
@@ -105,7 +105,8 @@ class Text2ImgView(_RunView):
         if self._running_worker() is not None:
             return  # the worker answers with a preview
         if self.engine is None:
-            self.panel.show_message("Press Start first: there is no model to draw with yet.")
+            self.panel.show_message(QCoreApplication.translate(
+                "Text2ImgPanel", "Press Start first: there is no model to draw with yet."))
             return
         # The run is over: nothing else touches the engine, so draw here.
         self.panel.show_preview(self.engine.caption_preview(text, other))

@@ -84,14 +84,24 @@ class Points:
     when the data sit far from the origin.
     """
 
-    def __init__(self, x: torch.Tensor):
+    def __init__(self, x: torch.Tensor, center: torch.Tensor | None = None, comm=None,
+                 n_total: int | None = None):
         self.x = x.to(torch.float64)
         self.n, self.d = self.x.shape
-        self.center = self.x.mean(0)
+        # One slice of a data set split across processes: `comm.sum` adds a tensor over
+        # all slices (and `comm.broadcast` takes the first's), `n_total` counts all the
+        # points and `center` is all the points' mean. Without comm this is the whole set.
+        self.comm = comm
+        self.n_total = self.n if n_total is None else int(n_total)
+        self.center = self.x.mean(0) if center is None else center.to(self.x)
         self.xc = self.x - self.center
         self.outer = (self.xc[:, :, None] * self.xc[:, None, :]).reshape(self.n, self.d * self.d)
         self.sq = self.xc * self.xc
         self._work: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
+
+    def total(self, t: torch.Tensor) -> torch.Tensor:
+        """A sum over this slice -> the sum over all the points."""
+        return t if self.comm is None else self.comm.sum(t)
 
     def workspace(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Buffers (N, d*K) and (N, K) reused by every E-step: fresh 10 MB arrays each
@@ -168,7 +178,8 @@ def e_step(pts: Points, mix: Mixture, prec_chol: torch.Tensor | None = None) -> 
     total = resp.sum(1, keepdim=True)
     resp.div_(total)
     log_norm = total.log_().add_(top).squeeze(1)
-    return EStep(resp, log_norm, log_norm.mean())
+    ll = log_norm.mean() if pts.comm is None else pts.total(log_norm.sum()) / pts.n_total
+    return EStep(resp, log_norm, ll)
 
 
 @dataclass
@@ -181,10 +192,10 @@ class MStep:
 
 def m_step(pts: Points, resp: torch.Tensor, ctype: str, reg_covar: float) -> MStep:
     k, d = resp.shape[1], pts.d
-    nk = resp.sum(0) + 10 * EPS
-    mu = (resp.T @ pts.xc) / nk[:, None]  # centred means
+    nk = pts.total(resp.sum(0)) + 10 * EPS
+    mu = pts.total(resp.T @ pts.xc) / nk[:, None]  # centred means
     if ctype in ("full", "tied"):
-        second = (resp.T @ pts.outer).view(k, d, d)
+        second = pts.total(resp.T @ pts.outer).view(k, d, d)
         if ctype == "full":
             cov = second / nk[:, None, None] - mu[:, :, None] * mu[:, None, :]
         else:
@@ -192,7 +203,7 @@ def m_step(pts: Points, resp: torch.Tensor, ctype: str, reg_covar: float) -> MSt
         cov = 0.5 * (cov + cov.mT)
         cov.diagonal(dim1=-2, dim2=-1).add_(reg_covar)
     else:
-        cov = (resp.T @ pts.sq) / nk[:, None] - mu * mu + reg_covar
+        cov = pts.total(resp.T @ pts.sq) / nk[:, None] - mu * mu + reg_covar
         if ctype == "spherical":
             cov = cov.mean(1)
     mix = Mixture(nk / nk.sum(), mu + pts.center, cov, ctype)
@@ -222,6 +233,9 @@ def reseed(pts: Points, mix: Mixture, bad: torch.Tensor, log_norm: torch.Tensor 
     out.means[idx] = pts.x[order[: len(idx)].to(pts.x.device)]
     out.weights[idx] = 1.0 / out.k
     out.weights /= out.weights.sum()
+    if pts.comm is not None:  # each slice chose its own worst points: all take the first's
+        out = Mixture(pts.comm.broadcast(out.weights), pts.comm.broadcast(out.means),
+                      pts.comm.broadcast(out.covariances), out.covariance_type)
     return out
 
 

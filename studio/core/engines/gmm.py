@@ -81,6 +81,19 @@ class GMMEngine(Engine):
         self._shown = (np.sort(rng.choice(n, MAX_PREVIEW_POINTS, replace=False))
                        if n > MAX_PREVIEW_POINTS else None)
 
+    def shard(self, rank: int, world_size: int, comm) -> None:
+        """Keep only slice `rank` of `world_size` of the points (one process of a
+        distributed fit); `comm` sums the E-step statistics over all slices. The centre
+        stays that of all the points, as in the single-process fit."""
+        full = self.pts
+        x = torch.tensor_split(full.x, world_size)[rank].clone()
+        self.pts = G.Points(x, center=full.center, comm=comm, n_total=full.n_total)
+        n = self.pts.n
+        self._shown = (np.sort(np.random.default_rng(0).choice(n, MAX_PREVIEW_POINTS,
+                                                                 replace=False))
+                       if n > MAX_PREVIEW_POINTS else None)
+        self._e = None
+
     def _init(self, k: int, method: str | None = None) -> G.Mixture:
         return init_mixture(self.pts, k, self.ctype, method or self.init_method,
                             self.reg_covar, self.rng)
@@ -120,7 +133,7 @@ class GMMEngine(Engine):
 
     @property
     def n_points(self) -> int:
-        return self.pts.n
+        return self.pts.n_total
 
     @property
     def max_steps(self) -> int:
@@ -167,7 +180,7 @@ class GMMEngine(Engine):
         self.phase = "E"
         self._e = None
         self.message = self._m_message(m, ll, prev, reseeded)
-        n, k, d = self.pts.n, self.mix.k, self.pts.d
+        n, k, d = self.pts.n_total, self.mix.k, self.pts.d
         return StepResult(self.step_count, {
             "log_likelihood": ll, "delta": delta if math.isfinite(delta) else 0.0,
             "bic": G.bic(ll, n, k, d, self.ctype), "aic": G.aic(ll, n, k, d, self.ctype),
@@ -348,7 +361,7 @@ class GMMEngine(Engine):
         """Write the fitted mixture to RUN_DIR/gmm.npz (covariances always (K,d,d))."""
         from ..rundir import atomic_write_bytes
 
-        n, k, d = self.pts.n, self.mix.k, self.dim
+        n, k, d = self.pts.n_total, self.mix.k, self.dim
         ll = self.ll_history[-1] if self.ll_history else float(
             G.e_step(self.pts, self.mix, self.prec_chol).log_likelihood)
         buf = io.BytesIO()

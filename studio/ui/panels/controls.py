@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 
 from ...config import ConfigError, RunConfig
 from ...presets import PRESETS
+from ..i18n import config_reason, config_text
 
 # The settings shown for each model family, in order. Keys not listed keep their values.
 FORM_KEYS = {
@@ -97,26 +98,27 @@ class ControlPanel(QWidget):
 
         self.preset = QComboBox()
         self.preset.addItems(list(PRESETS))
-        self.preset.setToolTip("A named starting point: model, data and hyperparameters that work.")
+        self.preset.setToolTip(self.tr("A named starting point: model, data and hyperparameters "
+                                       "that work."))
         self.preset.activated.connect(lambda i: self.preset_chosen.emit(self.preset.itemText(i)))
         self.model = QComboBox()
-        self.model.setToolTip(RunConfig.__dataclass_fields__["model"].metadata["help"])
+        self.model.setToolTip(config_text(RunConfig.__dataclass_fields__["model"].metadata["help"]))
 
         top = QFormLayout()
-        top.addRow("Preset", self.preset)
-        top.addRow("Model", self.model)
-        self.form_box = QGroupBox("Hyperparameters")
+        top.addRow(self.tr("Preset"), self.preset)
+        top.addRow(self.tr("Model"), self.model)
+        self.form_box = QGroupBox(self.tr("Hyperparameters"))
         self.form = QFormLayout(self.form_box)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c22;")
 
-        self.start_btn = QPushButton("Start")
-        self.start_btn.setToolTip("Start training (Ctrl+Return)")
-        self.pause_btn = QPushButton("Pause")
-        self.pause_btn.setToolTip("Pause or resume (Ctrl+P)")
-        self.stop_btn = QPushButton("Stop")
-        self.stop_btn.setToolTip("Stop the run; the checkpoint is kept (Ctrl+.)")
+        self.start_btn = QPushButton(self.tr("Start"))
+        self.start_btn.setToolTip(self.tr("Start training (Ctrl+Return)"))
+        self.pause_btn = QPushButton(self.tr("Pause"))
+        self.pause_btn.setToolTip(self.tr("Pause or resume (Ctrl+P)"))
+        self.stop_btn = QPushButton(self.tr("Stop"))
+        self.stop_btn.setToolTip(self.tr("Stop the run; the checkpoint is kept (Ctrl+.)"))
         self.start_btn.clicked.connect(self.start_requested)
         self.pause_btn.clicked.connect(lambda: self.pause_requested.emit(not self._paused))
         self.stop_btn.clicked.connect(self.stop_requested)
@@ -125,8 +127,8 @@ class ControlPanel(QWidget):
             buttons.addWidget(b)
 
         self.progress = QProgressBar()
-        self.progress.setFormat("%v / %m steps")
-        self.rate_label = QLabel("Ready")
+        self.progress.setFormat(self.tr("%v / %m steps"))
+        self.rate_label = QLabel(self.tr("Ready"))
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -167,16 +169,19 @@ class ControlPanel(QWidget):
             _, f = self.cfg.field_info(key)
             value = self.cfg.get(key)
             meta = f.metadata
-            tip = meta["help"]
+            tip = config_text(meta["help"])
             if meta.get("lo") is not None:
-                tip += f" Range {_fmt(meta['lo'])} to {_fmt(meta['hi'])}."
+                tip += self.tr(" Range %1 to %2.").replace("%1", _fmt(meta["lo"])).replace(
+                    "%2", _fmt(meta["hi"]))
             if meta.get("live"):
-                tip += " Can be changed while training."
+                tip += self.tr(" Can be changed while training.")
             if meta.get("choices"):
                 w = QComboBox()
-                w.addItems([str(c) for c in meta["choices"]])
-                w.setCurrentText(str(value))
-                w.currentTextChanged.connect(lambda text, k=key: self._on_edit(k, text))
+                for c in meta["choices"]:  # shown translated, the config keeps the name
+                    w.addItem(config_text(str(c)), str(c))
+                w.setCurrentIndex(w.findData(str(value)))
+                w.currentIndexChanged.connect(
+                    lambda i, k=key, box=w: i >= 0 and self._on_edit(k, box.itemData(i)))
             elif isinstance(value, bool):
                 w = QCheckBox()
                 w.setChecked(value)
@@ -188,7 +193,7 @@ class ControlPanel(QWidget):
             w.setProperty("help", tip)
             w.setObjectName(key)
             self.fields[key] = w
-            self.form.addRow(LABELS.get(key, key), w)
+            self.form.addRow(config_text(LABELS.get(key, key)), w)
 
     # -- editing -----------------------------------------------------------------------------
     def _on_model_changed(self, model: str) -> None:
@@ -211,8 +216,11 @@ class ControlPanel(QWidget):
         for key, w in self.fields.items():
             reason = self.errors.get(key)
             w.setStyleSheet(INVALID_STYLE if reason else "")
-            w.setToolTip(f"{reason}\n\n{w.property('help')}" if reason else w.property("help"))
-        self.error_label.setText("\n".join(f"{LABELS.get(k, k)}: {r}" for k, r in self.errors.items()))
+            w.setToolTip(f"{config_reason(reason)}\n\n{w.property('help')}" if reason
+                         else w.property("help"))
+        self.error_label.setText("\n".join(
+            self.tr("%1: %2").replace("%1", config_text(LABELS.get(k, k))).replace(
+                "%2", config_reason(r)) for k, r in self.errors.items()))
         self._update_buttons()
         self.config_changed.emit(self.cfg)
 
@@ -233,16 +241,17 @@ class ControlPanel(QWidget):
     def set_run_state(self, state: str) -> None:
         self._running = state in ("starting", "running", "paused", "stopping")
         self._paused = state == "paused"
-        self.pause_btn.setText("Resume" if self._paused else "Pause")
+        self.pause_btn.setText(self.tr("Resume") if self._paused else self.tr("Pause"))
         live = self.live_keys()
         for key, w in self.fields.items():
             w.setEnabled(not self._running or key in live)
         self.model.setEnabled(not self._running)
         self.preset.setEnabled(not self._running)
         if state == "idle":
-            self.rate_label.setText("Ready" if self.progress.value() <= 0 else "Stopped")
+            self.rate_label.setText(self.tr("Ready") if self.progress.value() <= 0
+                                    else self.tr("Stopped"))
         elif state == "paused":
-            self.rate_label.setText("Paused")
+            self.rate_label.setText(self.tr("Paused"))
         self._update_buttons()
 
     def set_run_buttons_visible(self, on: bool) -> None:
@@ -261,16 +270,18 @@ class ControlPanel(QWidget):
         if rate > 0:
             left = (total - step) / rate
             m, s = divmod(int(left + 0.5), 60)
-            self.rate_label.setText(f"{rate:,.0f} steps/s · ETA {m}:{s:02d}")
+            self.rate_label.setText(self.tr("%1 steps/s · ETA %2").replace(
+                "%1", f"{rate:,.0f}").replace("%2", f"{m}:{s:02d}"))
         elif step >= total:
-            self.rate_label.setText("Done")
+            self.rate_label.setText(self.tr("Done"))
 
 
 def set_field_text(panel: ControlPanel, key: str, text: str) -> None:
     """Set a field as a user would (used by the window's shortcuts and by tests)."""
     w = panel.fields[key]
     if isinstance(w, QComboBox):
-        w.setCurrentText(text)
+        i = w.findData(text)  # a setting's name, or the text shown
+        w.setCurrentIndex(i) if i >= 0 else w.setCurrentText(text)
     elif isinstance(w, QCheckBox):
         w.setChecked(text in ("1", "true", "True"))
     else:

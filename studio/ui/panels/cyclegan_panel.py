@@ -3,15 +3,20 @@ sliders for the cycle and identity weights (they change the running model next s
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ...core.rundir import preview_to_image
+from ..i18n import config_text
 from .image_rows import ImageRows, split_rows
 
 # slider -> (config key, label, value per slider tick, ticks)
-SLIDERS = (("cyclegan.lambda_cycle", "Cycle weight", 0.5, 100),
-           ("cyclegan.lambda_identity", "Identity weight", 0.05, 40))
+SLIDERS = (("cyclegan.lambda_cycle", QT_TRANSLATE_NOOP("config", "Cycle weight"), 0.5, 100),
+           ("cyclegan.lambda_identity", QT_TRANSLATE_NOOP("config", "Identity weight"), 0.05, 40))
+# The built-in domains' names (studio/core/data/domains.py); a folder's name is shown as is.
+DOMAIN_NAMES = (QT_TRANSLATE_NOOP("CycleGANPanel", "digits"),
+                QT_TRANSLATE_NOOP("CycleGANPanel", "inverted digits"),
+                QT_TRANSLATE_NOOP("CycleGANPanel", "colour digits"))
 
 
 class CycleGANPanel(QWidget):
@@ -21,8 +26,9 @@ class CycleGANPanel(QWidget):
         super().__init__(parent)
         self.last: dict | None = None
         self.updates = 0
-        self.hint = QLabel("Press Start: each column follows one picture of domain A through "
-                           "G (A → B) and back through F, and one of B through F and back.")
+        self.hint = QLabel(self.tr("Press Start: each column follows one picture of domain A "
+                                   "through G (A → B) and back through F, and one of B through "
+                                   "F and back."))
         self.hint.setWordWrap(True)
         self.rows = ImageRows(label_width=130)
         self.caption = QLabel()
@@ -34,15 +40,17 @@ class CycleGANPanel(QWidget):
             s = QSlider(Qt.Orientation.Horizontal)
             s.setRange(0, ticks)
             s.setObjectName(key)
-            s.setToolTip("Cycle: how strongly F(G(a)) must give back a (keeps content). "
-                         "Identity: how much G must leave a B picture as it is (keeps colours); "
-                         "a fraction of the cycle weight. Takes effect at the next step."
-                         if i == 0 else "Identity loss |G(b) - b| + |F(a) - a|, as a fraction of "
-                         "the cycle weight; 0 turns it off. Takes effect at the next step.")
+            s.setToolTip(self.tr("Cycle: how strongly F(G(a)) must give back a (keeps content). "
+                                 "Identity: how much G must leave a B picture as it is (keeps "
+                                 "colours); a fraction of the cycle weight. Takes effect at the "
+                                 "next step.")
+                         if i == 0 else self.tr("Identity loss |G(b) - b| + |F(a) - a|, as a "
+                                                "fraction of the cycle weight; 0 turns it off. "
+                                                "Takes effect at the next step."))
             s.valueChanged.connect(lambda v, k=key, t=tick: self._on_slider(k, v * t))
             value = QLabel()
             value.setMinimumWidth(40)
-            form.addWidget(QLabel(text), i, 0)
+            form.addWidget(QLabel(config_text(text)), i, 0)
             form.addWidget(s, i, 1)
             form.addWidget(value, i, 2)
             self.sliders[key], self.values[key] = s, value
@@ -72,14 +80,14 @@ class CycleGANPanel(QWidget):
             return
         self.last = p
         self.updates += 1
-        a, b = p.get("domains", ("A", "B"))
-        names = [f"A: {a}", "G(A): A → B", "F(G(A)): back to A",
-                 f"B: {b}", "F(B): B → A", "G(F(B)): back to B"]
+        a, b = (self.tr(d) if d in DOMAIN_NAMES else d for d in p.get("domains", ("A", "B")))
+        names = [f"A: {a}", "G(A): A → B", self.tr("F(G(A)): back to A"),
+                 f"B: {b}", "F(B): B → A", self.tr("G(F(B)): back to B")]
         self.rows.set_rows(list(zip(names, split_rows(p["grid"], len(p["row_labels"])))))
         self.hint.hide()
-        self.caption.setText(f"Step {p.get('step', 0):,} · cycle error "
-                             f"{p.get('cycle_error', float('nan')):.3f} (mean |F(G(a)) - a|, "
-                             f"pixels in [0, 1])")
+        self.caption.setText(self.tr("Step %1 · cycle error %2 (mean |F(G(a)) - a|, pixels in "
+                                     "[0, 1])").replace("%1", f"{p.get('step', 0):,}").replace(
+            "%2", f"{p.get('cycle_error', float('nan')):.3f}"))
         if not any(s.isSliderDown() for s in self.sliders.values()):
             self.set_weights(p["lambda_cycle"], p["lambda_identity"])
 

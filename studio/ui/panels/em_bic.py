@@ -21,8 +21,8 @@ class ChooseKView(QtWidgets.QWidget):
         self._todo: list[int] = []
         self.plot = pg.PlotWidget(background="w")
         self.plot.addLegend(offset=(-10, 10))
-        self.plot.setLabel("bottom", "K (components)")
-        self.plot.setLabel("left", "criterion (lower is better)")
+        self.plot.setLabel("bottom", self.tr("K (components)"))
+        self.plot.setLabel("left", self.tr("criterion (lower is better)"))
         self.bic = self.plot.plot(pen=pg.mkPen((31, 119, 180), width=2), symbol="o",
                                   symbolBrush=(31, 119, 180), name="BIC")
         self.aic = self.plot.plot(pen=pg.mkPen((255, 127, 14), width=2), symbol="s",
@@ -30,13 +30,14 @@ class ChooseKView(QtWidgets.QWidget):
         self.best = self.plot.plot(pen=None, symbol="star", symbolSize=18,
                                    symbolBrush=(214, 39, 40))
         self.k_max = QtWidgets.QSpinBox(minimum=2, maximum=20, value=8)
-        self.compute = QtWidgets.QPushButton("Compute BIC/AIC")
-        self.use = QtWidgets.QPushButton("Use best K")
+        self.compute = QtWidgets.QPushButton(self.tr("Compute BIC/AIC"))
+        self.use = QtWidgets.QPushButton(self.tr("Use best K"))
         self.use.setEnabled(False)
-        self.status = QtWidgets.QLabel("Fits K = 1 … K max from k-means++ and scores each.")
+        self.status = QtWidgets.QLabel(self.tr("Fits K = 1 … K max from k-means++ and scores "
+                                               "each."))
         self.status.setWordWrap(True)
         row = QtWidgets.QHBoxLayout()
-        row.addWidget(QtWidgets.QLabel("K max"))
+        row.addWidget(QtWidgets.QLabel(self.tr("K max")))
         row.addWidget(self.k_max)
         row.addWidget(self.compute)
         row.addWidget(self.use)
@@ -69,13 +70,13 @@ class ChooseKView(QtWidgets.QWidget):
             self.timer.stop()
             self.compute.setEnabled(True)
             self.use.setEnabled(bool(self.scores))
-            self.status.setText(f"Lowest BIC at K = {self.best_k} "
-                                f"(BIC = −2·N·ℓ + p·log N; AIC = −2·N·ℓ + 2p).")
+            self.status.setText(self.tr("Lowest BIC at K = %1 (BIC = −2·N·ℓ + p·log N; "
+                                        "AIC = −2·N·ℓ + 2p).").replace("%1", str(self.best_k)))
             self.sig_finished.emit(self.best_k)
             return
         k = self._todo.pop(0)
         self.scores.append(self.controller.score_k(k))
-        self.status.setText(f"Fitted K = {k} …")
+        self.status.setText(self.tr("Fitted K = %1 …").replace("%1", str(k)))
         self._draw()
 
     def _draw(self) -> None:

@@ -12,12 +12,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ..i18n import config_text, engine_message
 from .em_bic import ChooseKView
 from .em_plot import MixtureView
 
-DATA_CHOICES = [("blobs (true mixture)", "blobs", 2), ("blobs 1-D (true mixture)", "blobs", 1),
-                ("ring8", "ring8", 2), ("grid25", "grid25", 2), ("moons", "moons", 2),
-                ("spiral", "spiral", 2)]
+DATA_CHOICES = [(QtCore.QT_TRANSLATE_NOOP("EMPanel", "blobs (true mixture)"), "blobs", 2),
+                (QtCore.QT_TRANSLATE_NOOP("EMPanel", "blobs 1-D (true mixture)"), "blobs", 1),
+                (QtCore.QT_TRANSLATE_NOOP("EMPanel", "ring8"), "ring8", 2),
+                (QtCore.QT_TRANSLATE_NOOP("EMPanel", "grid25"), "grid25", 2),
+                (QtCore.QT_TRANSLATE_NOOP("EMPanel", "moons"), "moons", 2),
+                (QtCore.QT_TRANSLATE_NOOP("EMPanel", "spiral"), "spiral", 2)]
 FRAME_MS = 16
 RUN_SLICE_S = 0.03
 
@@ -57,14 +61,14 @@ class EMPanel(QtWidgets.QWidget):
         c = self.controller
         self.view = MixtureView()
         self.ll_plot = pg.PlotWidget(background="w")
-        self.ll_plot.setLabel("bottom", "iteration")
-        self.ll_plot.setLabel("left", "mean log-likelihood ℓ")
+        self.ll_plot.setLabel("bottom", self.tr("iteration"))
+        self.ll_plot.setLabel("left", self.tr("mean log-likelihood ℓ"))
         self.ll_curve = self.ll_plot.plot(pen=pg.mkPen((31, 119, 180), width=2), symbol="o",
                                           symbolSize=5, symbolBrush=(31, 119, 180))
         self.choose_k = ChooseKView(c)
         self.tabs = QtWidgets.QTabWidget()
-        self.tabs.addTab(self.ll_plot, "Log-likelihood")
-        self.tabs.addTab(self.choose_k, "Choose K")
+        self.tabs.addTab(self.ll_plot, self.tr("Log-likelihood"))
+        self.tabs.addTab(self.choose_k, self.tr("Choose K"))
         split = QtWidgets.QSplitter()
         split.addWidget(self.view)
         split.addWidget(self.tabs)
@@ -76,18 +80,22 @@ class EMPanel(QtWidgets.QWidget):
             b.setToolTip(tip)
             return b
 
-        self.btn_e = button("E-step", "Responsibilities r_nk under the current parameters")
-        self.btn_m = button("M-step", "New weights, means, covariances from r_nk (animated)")
-        self.btn_step = button("Full step", "One EM iteration: E then M")
-        self.btn_back = button("Step back", "Undo the last E-step, M-step or edit")
-        self.btn_play = button("Play", "Step on and on at the chosen speed")
+        self.btn_e = button(self.tr("E-step"),
+                            self.tr("Responsibilities r_nk under the current parameters"))
+        self.btn_m = button(self.tr("M-step"),
+                            self.tr("New weights, means, covariances from r_nk (animated)"))
+        self.btn_step = button(self.tr("Full step"), self.tr("One EM iteration: E then M"))
+        self.btn_back = button(self.tr("Step back"),
+                               self.tr("Undo the last E-step, M-step or edit"))
+        self.btn_play = button(self.tr("Play"), self.tr("Step on and on at the chosen speed"))
         self.btn_play.setCheckable(True)
-        self.btn_reset = button("Reset", "Back to the starting parameters")
-        self.btn_run = button("Run to convergence", "Iterate without animation until |Δℓ| < tol")
+        self.btn_reset = button(self.tr("Reset"), self.tr("Back to the starting parameters"))
+        self.btn_run = button(self.tr("Run to convergence"),
+                              self.tr("Iterate without animation until |Δℓ| < tol"))
         self.btn_run.setCheckable(True)
         self.speed = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal, minimum=1, maximum=30,
                                        value=4)
-        self.speed.setToolTip("Iterations per second while playing")
+        self.speed.setToolTip(self.tr("Iterations per second while playing"))
         self.speed_label = QtWidgets.QLabel()
         controls = QtWidgets.QHBoxLayout()
         for w in (self.btn_e, self.btn_m, self.btn_step, self.btn_back, self.btn_play,
@@ -96,20 +104,26 @@ class EMPanel(QtWidgets.QWidget):
 
         self.data_combo = QtWidgets.QComboBox()
         for text, _, _ in DATA_CHOICES:
-            self.data_combo.addItem(text)
+            self.data_combo.addItem(QtCore.QCoreApplication.translate("EMPanel", text))
         self.n_spin = QtWidgets.QSpinBox(minimum=20, maximum=200_000, value=max(20, c.n_points),
                                          singleStep=500)
-        self.btn_generate = button("Generate", "New points from the chosen set")
-        self.btn_load = button("Load points…", "A .csv (optional header) or .npz of points")
-        self.btn_load_init = button("Load init…", "A .npz with weights, means, covariances")
+        self.btn_generate = button(self.tr("Generate"), self.tr("New points from the chosen set"))
+        self.btn_load = button(self.tr("Load points…"),
+                               self.tr("A .csv (optional header) or .npz of points"))
+        self.btn_load_init = button(self.tr("Load init…"),
+                                    self.tr("A .npz with weights, means, covariances"))
         self.k_spin = QtWidgets.QSpinBox(minimum=1, maximum=64, value=c.k)
         self.cov_combo = QtWidgets.QComboBox()
-        self.cov_combo.addItems(["full", "tied", "diag", "spherical"])
-        self.cov_combo.setCurrentText(c.ctype)
         self.init_combo = QtWidgets.QComboBox()
-        self.init_combo.addItems(["kmeans++", "random", "random_from_data"])
-        self.btn_new_start = button("New start", "New starting parameters (K, type, init)")
-        self.show_truth = QtWidgets.QCheckBox("true mixture", checked=True)
+        # Shown as the form shows them (context "config"); the engine gets the names.
+        for box, names in ((self.cov_combo, ("full", "tied", "diag", "spherical")),
+                           (self.init_combo, ("kmeans++", "random", "random_from_data"))):
+            for name in names:
+                box.addItem(config_text(name), name)
+        self.cov_combo.setCurrentIndex(self.cov_combo.findData(c.ctype))
+        self.btn_new_start = button(self.tr("New start"),
+                                    self.tr("New starting parameters (K, type, init)"))
+        self.show_truth = QtWidgets.QCheckBox(self.tr("true mixture"), checked=True)
         data_row = QtWidgets.QHBoxLayout()
         for w in (self.data_combo, QtWidgets.QLabel("N"), self.n_spin, self.btn_generate,
                   self.btn_load, self.show_truth, QtWidgets.QLabel("  K"), self.k_spin,
@@ -121,8 +135,8 @@ class EMPanel(QtWidgets.QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setMinimumHeight(48)
-        self.hint = QtWidgets.QLabel("Click: add a point · Shift+click: remove one · "
-                                     "drag a ⊕ to move a mean")
+        self.hint = QtWidgets.QLabel(self.tr("Click: add a point · Shift+click: remove one · "
+                                        "drag a ⊕ to move a mean"))
         self.hint.setStyleSheet("color: gray")
         lay = QtWidgets.QVBoxLayout(self)
         lay.addWidget(split, 1)
@@ -170,14 +184,18 @@ class EMPanel(QtWidgets.QWidget):
         c = self.controller
         lls = c.ll_history
         self.ll_curve.setData(np.arange(1, len(lls) + 1), np.asarray(lls, dtype=float))
-        status = "converged" if c.converged else f"next: {c.phase}-step"
-        self.message.setText(f"[iteration {c.step_count}, K={c.k}, {c.ctype}, N={c.n_points}, "
-                             f"{status}]  {c.message}")
+        status = self.tr("converged") if c.converged else self.tr("next: %1-step").replace(
+            "%1", c.phase)
+        head = self.tr("[iteration %1, K=%2, %3, N=%4, %5]").replace("%1", str(c.step_count)) \
+            .replace("%2", str(c.k)).replace("%3", config_text(c.ctype)) \
+            .replace("%4", str(c.n_points)).replace("%5", status)
+        self.message.setText(f"{head}  {engine_message(c)}")
         self.btn_back.setEnabled(len(c.history) > 1)
         for w, value in ((self.k_spin, c.k), (self.cov_combo, c.ctype),
                          (self.init_combo, c.init_method)):
             w.blockSignals(True)
-            w.setValue(value) if isinstance(w, QtWidgets.QSpinBox) else w.setCurrentText(value)
+            w.setValue(value) if isinstance(w, QtWidgets.QSpinBox) else \
+                w.setCurrentIndex(max(0, w.findData(value)))
             w.blockSignals(False)
         self.sig_changed.emit()
 
@@ -247,10 +265,10 @@ class EMPanel(QtWidgets.QWidget):
         interval = int(500 / value)
         self.play_timer.setInterval(interval)
         self._anim_ms = 0.8 * interval
-        self.speed_label.setText(f"{value}/s")
+        self.speed_label.setText(self.tr("%1/s").replace("%1", str(value)))
 
     def _on_play(self, on: bool) -> None:
-        self.btn_play.setText("Pause" if on else "Play")
+        self.btn_play.setText(self.tr("Pause") if on else self.tr("Play"))
         if on:
             self.btn_run.setChecked(False)
             self.play_timer.start()
@@ -295,7 +313,7 @@ class EMPanel(QtWidgets.QWidget):
         try:
             fn(*args)
         except ValueError as e:  # DataError and ConfigError are ValueErrors
-            self.message.setText(f"Cannot do that: {e}")
+            self.message.setText(self.tr("Cannot do that: %1").replace("%1", str(e)))
             return False
         return True
 
@@ -309,8 +327,8 @@ class EMPanel(QtWidgets.QWidget):
             self.refresh(autorange=True)
 
     def _on_load(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Load points", "",
-                                                        "Points (*.csv *.npz)")
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Load points"), "",
+                                                        self.tr("Points (*.csv *.npz)"))
         if path:
             self.load_points(path)
 
@@ -322,8 +340,8 @@ class EMPanel(QtWidgets.QWidget):
         return ok
 
     def _on_load_init(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Load starting parameters", "",
-                                                        "Parameters (*.npz)")
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Load starting parameters"),
+                                                        "", self.tr("Parameters (*.npz)"))
         if path:
             self._stop_running()
             if self._guard(self.controller.load_init, path):
@@ -331,8 +349,8 @@ class EMPanel(QtWidgets.QWidget):
 
     def _on_new_start(self) -> None:
         self._stop_running()
-        if self._guard(self.controller.reinit, self.init_combo.currentText(),
-                       self.k_spin.value(), self.cov_combo.currentText()):
+        if self._guard(self.controller.reinit, self.init_combo.currentData(),
+                       self.k_spin.value(), self.cov_combo.currentData()):
             self.refresh()
 
     def _on_use_k(self, k: int) -> None:

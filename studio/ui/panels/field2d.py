@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
-LAYERS = {"heat": "D heatmap", "real": "Real", "fake": "Generated", "arrows": "G gradient",
-          "grid": "Noise grid", "drawing": "My drawing"}
+LAYERS = {"heat": QT_TRANSLATE_NOOP("Field2DPanel", "D heatmap"),
+          "real": QT_TRANSLATE_NOOP("Field2DPanel", "Real"),
+          "fake": QT_TRANSLATE_NOOP("Field2DPanel", "Generated"),
+          "arrows": QT_TRANSLATE_NOOP("Field2DPanel", "G gradient"),
+          "grid": QT_TRANSLATE_NOOP("Field2DPanel", "Noise grid"),
+          "drawing": QT_TRANSLATE_NOOP("Field2DPanel", "My drawing")}
 LAYER_TIPS = {
-    "heat": "What D says at each place: green = looks real, purple = looks fake.",
-    "real": "A fixed sample of the training data.",
-    "fake": "G's output for a fixed batch of noise.",
-    "arrows": "Where G's loss pushes each generated point (its negative gradient), scaled so "
-              "the longest arrow is short.",
-    "grid": "A square grid in noise space (the first two noise dimensions) as G maps it: "
-            "how G folds and stretches its input.",
-    "drawing": "The points you drew.",
+    "heat": QT_TRANSLATE_NOOP("Field2DPanel", "What D says at each place: green = looks real, "
+                              "purple = looks fake."),
+    "real": QT_TRANSLATE_NOOP("Field2DPanel", "A fixed sample of the training data."),
+    "fake": QT_TRANSLATE_NOOP("Field2DPanel", "G's output for a fixed batch of noise."),
+    "arrows": QT_TRANSLATE_NOOP("Field2DPanel", "Where G's loss pushes each generated point (its "
+                                "negative gradient), scaled so the longest arrow is short."),
+    "grid": QT_TRANSLATE_NOOP("Field2DPanel", "A square grid in noise space (the first two noise "
+                              "dimensions) as G maps it: how G folds and stretches its input."),
+    "drawing": QT_TRANSLATE_NOOP("Field2DPanel", "The points you drew."),
 }
 ARROW_FRACTION = 0.08  # the longest arrow, as a share of the view's width
 MIN_DRAWN = 20  # fewer points than this make a poor data set
@@ -94,29 +99,29 @@ class Field2DPanel(QWidget):
         self.checks: dict[str, QCheckBox] = {}
         layer_row = QHBoxLayout()
         for name, text in LAYERS.items():
-            cb = QCheckBox(text)
+            cb = QCheckBox(self.tr(text))
             cb.setChecked(True)
-            cb.setToolTip(LAYER_TIPS[name])
+            cb.setToolTip(self.tr(LAYER_TIPS[name]))
             cb.toggled.connect(lambda on, n=name: self._on_layer_toggled(n, on))
             self.checks[name] = cb
             layer_row.addWidget(cb)
         layer_row.addStretch(1)
 
-        self.d_btn = QPushButton("D step")
-        self.d_btn.setToolTip("One discriminator update (pause first to watch it alone)")
-        self.g_btn = QPushButton("G step")
-        self.g_btn.setToolTip("One generator update")
-        self.both_btn = QPushButton("D+G step")
-        self.both_btn.setToolTip("One full training step: D updates, then a G update")
+        self.d_btn = QPushButton(self.tr("D step"))
+        self.d_btn.setToolTip(self.tr("One discriminator update (pause first to watch it alone)"))
+        self.g_btn = QPushButton(self.tr("G step"))
+        self.g_btn.setToolTip(self.tr("One generator update"))
+        self.both_btn = QPushButton(self.tr("D+G step"))
+        self.both_btn.setToolTip(self.tr("One full training step: D updates, then a G update"))
         self.d_btn.clicked.connect(lambda: self.step_requested.emit("d"))
         self.g_btn.clicked.connect(lambda: self.step_requested.emit("g"))
         self.both_btn.clicked.connect(lambda: self.step_requested.emit("both"))
-        self.slow = QCheckBox("Slow motion")
-        self.slow.setToolTip("Pause the run and take full steps at this many per second")
+        self.slow = QCheckBox(self.tr("Slow motion"))
+        self.slow.setToolTip(self.tr("Pause the run and take full steps at this many per second"))
         self.slow_rate = QSpinBox()
         self.slow_rate.setRange(1, 30)
         self.slow_rate.setValue(4)
-        self.slow_rate.setSuffix(" steps/s")
+        self.slow_rate.setSuffix(self.tr(" steps/s"))
         self.slow_timer = QTimer(self)
         self.slow_timer.timeout.connect(lambda: self.step_requested.emit("both"))
         self.slow.toggled.connect(self._on_slow_toggled)
@@ -126,20 +131,21 @@ class Field2DPanel(QWidget):
             step_row.addWidget(w)
         step_row.addStretch(1)
 
-        self.draw_check = QCheckBox("Draw")
-        self.draw_check.setToolTip("Drag in the plot to spray points: your own distribution")
+        self.draw_check = QCheckBox(self.tr("Draw"))
+        self.draw_check.setToolTip(self.tr("Drag in the plot to spray points: your own distribution"))
         self.draw_check.toggled.connect(self._on_draw_toggled)
-        self.clear_btn = QPushButton("Clear drawing")
+        self.clear_btn = QPushButton(self.tr("Clear drawing"))
         self.clear_btn.clicked.connect(self.clear_drawing)
-        self.train_btn = QPushButton("Train on my drawing")
-        self.train_btn.setToolTip(f"Swap the training data for your points (at least {MIN_DRAWN})")
+        self.train_btn = QPushButton(self.tr("Train on my drawing"))
+        self.train_btn.setToolTip(self.tr("Swap the training data for your points (at least %1)")
+                                  .replace("%1", str(MIN_DRAWN)))
         self.train_btn.clicked.connect(self._on_train_drawing)
         draw_row = QHBoxLayout()
         for w in (self.draw_check, self.clear_btn, self.train_btn):
             draw_row.addWidget(w)
         draw_row.addStretch(1)
 
-        self.caption = QLabel("Train a GAN on 2-D points to see its field here.")
+        self.caption = QLabel(self.tr("Train a GAN on 2-D points to see its field here."))
         self.caption.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -198,10 +204,12 @@ class Field2DPanel(QWidget):
         if self._extent != tuple(f["extent"]):
             self._extent = tuple(f["extent"])
             self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        text = f"Step {f.get('step', 0):,} · background: {f.get('heat_label', 'D')}"
+        text = (self.tr("Step %1 · background: %2").replace("%1", f"{f.get('step', 0):,}")
+                .replace("%2", self.tr(f.get("heat_label", "D"))))
         if "modes_covered" in p:
-            text += (f" · modes covered {p['modes_covered']}/{p['modes_total']}"
-                     f" · high quality {p['high_quality']:.0%}")
+            text += (self.tr(" · modes covered %1/%2 · high quality %3")
+                     .replace("%1", str(p["modes_covered"])).replace("%2", str(p["modes_total"]))
+                     .replace("%3", f"{p['high_quality']:.0%}"))
         self.caption.setText(text)
 
     def reset(self) -> None:

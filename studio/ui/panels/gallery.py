@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, Q
 
 from ...presets import PRESETS, Preset
 from .. import settings
+from ..i18n import config_text, preset_description
 
 # Times measured on a busy 2-core CPU (`main.py train --steps 300`, scaled to the preset's
 # steps); a laptop or a GPU is faster.
@@ -66,7 +67,7 @@ def card_text(preset: Preset) -> tuple[str, str]:
         title, when = GALLERY[preset.name]
         return _tr(title), _tr(when)
     steps = preset.config().train.steps
-    return preset.description, _tr("%1 steps").replace("%1", str(steps))
+    return preset_description(preset), _tr("%1 steps").replace("%1", str(steps))
 
 
 # -- thumbnails ----------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ class PresetCard(QFrame):
         self.title.setFont(font)
         self.time = QLabel(self.tr("Time: %1").replace("%1", when))
         self.time.setWordWrap(True)
-        self.detail = QLabel(f"{preset.name} · {preset.model} · {preset.data}")
+        self.detail = QLabel(f"{preset.name} · {preset.model} · {config_text(preset.data)}")
         self.detail.setEnabled(False)  # the palette's muted text colour, in either theme
         self.detail.setWordWrap(True)
         lay = QVBoxLayout(self)
@@ -189,7 +190,7 @@ class PresetCard(QFrame):
         lay.addWidget(self.time)
         lay.addWidget(self.detail)
         lay.addStretch(1)
-        self.setToolTip(preset.description)
+        self.setToolTip(preset_description(preset))
         self.setFixedWidth(THUMB_W + 24)
 
     def mouseReleaseEvent(self, event) -> None:
@@ -249,10 +250,12 @@ def show_gallery(win) -> GalleryDialog:
         win.load_preset(name)
         if win.controls.preset.currentText() == name:
             win.statusBar().showMessage(
-                dialog.tr("Loaded %1: press Start").replace("%1", card_text(PRESETS[name])[0]),
+                QCoreApplication.translate("GalleryDialog", "Loaded %1: press Start").replace(
+                    "%1", card_text(PRESETS[name])[0]),
                 8000)
         else:  # load_preset refuses while a run is going
-            win.statusBar().showMessage(dialog.tr("Stop the current run to load a preset"), 8000)
+            win.statusBar().showMessage(QCoreApplication.translate(
+                "GalleryDialog", "Stop the current run to load a preset"), 8000)
 
     dialog.preset_chosen.connect(chosen)
     dialog.open()

@@ -92,7 +92,7 @@ class LatentExplorer(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
         self.projection = QComboBox()
-        self.projection.addItems(["dimensions", "PCA"])
+        self.projection.addItems([self.tr("dimensions"), "PCA"])
         self.dim_x, self.dim_y = QSpinBox(), QSpinBox()
         for box, v in ((self.dim_x, 0), (self.dim_y, 1)):
             box.setRange(0, self.dim - 1)
@@ -103,15 +103,15 @@ class LatentExplorer(QWidget):
         self.label_box.addItems([str(k) for k in range(max(1, self.model.num_classes))])
         self.label_box.setVisible(bool(self.model.conditional))
         self.label_box.currentIndexChanged.connect(self._on_label_changed)
-        self.grid_check = QCheckBox("decode grid")
+        self.grid_check = QCheckBox(self.tr("decode grid"))
         self.grid_check.setChecked(True)
         self.grid_check.toggled.connect(self._on_range_changed)
         reset = QPushButton("z = 0")
         reset.clicked.connect(self._on_reset)
-        refresh = QPushButton("Re-encode")
+        refresh = QPushButton(self.tr("Re-encode"))
         refresh.clicked.connect(self.refresh)
         controls = QHBoxLayout()
-        axes = QLabel("Axes")
+        axes = QLabel(self.tr("Axes"))
         for w in (axes, self.projection, self.dim_x, self.dim_y, self.label_box,
                   self.grid_check, reset, refresh):
             controls.addWidget(w)
@@ -143,9 +143,9 @@ class LatentExplorer(QWidget):
         scroll.setMinimumWidth(150)
 
         side = QVBoxLayout()
-        side.addWidget(_titled("Decode of the marked point", self.image), 2)
-        side.addWidget(_titled("Decodes over the visible area", self.grid_image), 3)
-        side.addWidget(_titled("Code (one slider per dimension)", scroll), 2)
+        side.addWidget(_titled(self.tr("Decode of the marked point"), self.image), 2)
+        side.addWidget(_titled(self.tr("Decodes over the visible area"), self.grid_image), 3)
+        side.addWidget(_titled(self.tr("Code (one slider per dimension)"), scroll), 2)
         top = QHBoxLayout()
         top.addWidget(self.plot, 3)
         top.addLayout(side, 1)
@@ -153,7 +153,8 @@ class LatentExplorer(QWidget):
         outer.setContentsMargins(2, 2, 2, 2)
         outer.addLayout(controls)
         outer.addLayout(top, 1)
-        outer.addWidget(_titled("Interpolation (Shift+click two points): A ... B", self.strip))
+        outer.addWidget(_titled(self.tr("Interpolation (Shift+click two points): A ... B"),
+                                self.strip))
 
     # -- data ----------------------------------------------------------------------------
     def refresh(self) -> None:

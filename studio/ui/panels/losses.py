@@ -12,11 +12,16 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 REDRAW_INTERVAL = 0.25  # seconds: the most often the curves are redrawn while points stream in
 X_HEADROOM = 1.25  # the step axis grows by this factor, so its ticks are redrawn only now and then
+
+def _tr(text: str) -> str:
+    """Plot titles, axis names and legends (context "plots")."""
+    return QCoreApplication.translate("plots", text)
+
 
 class SeriesBuffer:
     """Growing float arrays without reallocating every append."""
@@ -79,7 +84,7 @@ class LossPanel(QWidget):
             self.plots = []
             for row in range(len(titles)):
                 p = self.view.addPlot(row=row, col=0)
-                p.setLabel("bottom", "step")
+                p.setLabel("bottom", _tr("step"))
                 p.showGrid(x=True, y=True, alpha=0.2)
                 p.setDownsampling(auto=True, mode="peak")
                 p.setClipToView(True)
@@ -98,11 +103,11 @@ class LossPanel(QWidget):
             p.enableAutoRange(axis="x", enable=False)
         self._x_max = 0.0
         for p, (title, ylabel) in zip(self.plots, titles):
-            p.setTitle(title)
-            p.setLabel("left", ylabel)
+            p.setTitle(_tr(title))
+            p.setLabel("left", _tr(ylabel))
         if any(key == "d_real" for _, key, _, _ in curves):
             self.plots[1].setYRange(0, 1)  # D outputs are probabilities
-        self.curves = {key: self.plots[row].plot([], [], name=label, pen=pg.mkPen(colour, width=2))
+        self.curves = {key: self.plots[row].plot([], [], name=_tr(label), pen=pg.mkPen(colour, width=2))
                        for row, key, label, colour in curves}
         self.buffer.clear()
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -336,4 +336,4 @@ def fill_recent_menu(menu, panel: RunsPanel, dock) -> None:
         action.triggered.connect(lambda _checked=False, p=path: (dock.show(), dock.raise_(),
                                                                   panel.open_run(p)))
     if not recent:
-        menu.addAction(panel.tr("(none yet)")).setEnabled(False)
+        menu.addAction(QCoreApplication.translate("RunsPanel", "(none yet)")).setEnabled(False)

@@ -36,32 +36,33 @@ class SamplePanel(QWidget):
         self.points_view.showGrid(x=True, y=True, alpha=0.15)
         self.points_view.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 200),
                                    labelTextColor="#222")
-        self.real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(90, 90, 90, 110), name="real")
+        self.real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(90, 90, 90, 110),
+                                       name=self.tr("real"))
         self.fake = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(228, 87, 46, 170),
-                                       name="generated")
+                                       name=self.tr("generated"))
         self.points_view.addItem(self.real)
         self.points_view.addItem(self.fake)
         self._ranged = False
 
         self.stack.addWidget(self.image_view)
         self.stack.addWidget(self.points_view)
-        self.caption = QLabel("Press Start to train; samples appear here.")
+        self.caption = QLabel(self.tr("Press Start to train; samples appear here."))
 
         # Conditional models: pick or type a label, generate, see the result below the grid.
         self.label_box = QWidget()
         self.label_pick = QComboBox()
         self.label_pick.setEditable(True)
-        self.label_pick.setToolTip("The class to draw: pick one, or type its number or name")
+        self.label_pick.setToolTip(self.tr("The class to draw: pick one, or type its number or name"))
         self.label_n = QSpinBox()
         self.label_n.setRange(1, 64)
         self.label_n.setValue(16)
-        self.label_n.setToolTip("How many samples to draw")
-        self.generate_btn = QPushButton("Generate")
+        self.label_n.setToolTip(self.tr("How many samples to draw"))
+        self.generate_btn = QPushButton(self.tr("Generate"))
         self.generate_btn.clicked.connect(self._on_generate)
         self.label_pick.lineEdit().returnPressed.connect(self._on_generate)
         row = QHBoxLayout(self.label_box)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Label"))
+        row.addWidget(QLabel(self.tr("Label")))
         row.addWidget(self.label_pick, 1)
         row.addWidget(self.label_n)
         row.addWidget(self.generate_btn)
@@ -94,11 +95,11 @@ class SamplePanel(QWidget):
             self.image.setImage(np.clip(p["grid"], 0, 1), levels=(0, 1))
             self._show_row_labels(p)
             self.image_box.autoRange(padding=0.01)
-            text = f"Generated from a fixed noise batch · step {step:,}"
+            text = self.tr("Generated from a fixed noise batch · step %1").replace("%1", f"{step:,}")
             if "row_labels" in p:
-                text = f"One row per class · {text}"
+                text = self.tr("One row per class · %1").replace("%1", text)
             if "diversity" in p:
-                text += f" · diversity {p['diversity']:.2f} (real = 1)"
+                text += self.tr(" · diversity %1 (real = 1)").replace("%1", f"{p['diversity']:.2f}")
             self.caption.setText(text)
         elif p.get("kind") == "points":
             self.stack.setCurrentWidget(self.points_view)
@@ -107,10 +108,11 @@ class SamplePanel(QWidget):
             if not self._ranged:  # frame the real data once; the user may zoom after
                 self.points_view.autoRange(items=[self.real])
                 self._ranged = True
-            text = f"Grey: real data · orange: generated · step {step:,}"
+            text = self.tr("Grey: real data · orange: generated · step %1").replace("%1", f"{step:,}")
             if "modes_covered" in p:
-                text += (f" · modes covered {p['modes_covered']}/{p['modes_total']}"
-                         f" · high quality {p['high_quality']:.0%}")
+                text += (self.tr(" · modes covered %1/%2 · high quality %3")
+                         .replace("%1", str(p["modes_covered"])).replace("%2", str(p["modes_total"]))
+                         .replace("%3", f"{p['high_quality']:.0%}"))
             self.caption.setText(text)
 
         elif p.get("kind") == "generated":
@@ -146,12 +148,13 @@ class SamplePanel(QWidget):
     def _show_generated(self, p: dict) -> None:
         self.generated = p
         if "error" in p:
-            self.gen_caption.setText(f"Cannot generate: {p['error']}")
+            self.gen_caption.setText(self.tr("Cannot generate: %1").replace("%1", str(p["error"])))
             return
         self.gen_image.setImage(np.clip(p["grid"], 0, 1), levels=(0, 1))
         self.gen_box.autoRange(padding=0.01)
         self.gen_view.show()
-        self.gen_caption.setText(f"Label {p['label_name']} · step {p.get('step', 0):,}")
+        self.gen_caption.setText(self.tr("Label %1 · step %2").replace("%1", str(p["label_name"]))
+                                 .replace("%2", f"{p.get('step', 0):,}"))
 
     def connect_worker(self, worker) -> None:
         """Generate requests go straight to the worker's queue (its thread runs no event loop)."""

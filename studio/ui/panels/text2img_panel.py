@@ -22,19 +22,20 @@ class Text2ImgPanel(QWidget):
         self.last: dict | None = None
         self.caption_result: dict | None = None
         self.updates = 0
-        self.hint = QLabel("Press Start: each row shows images for its caption, from the same "
-                           "noise; type your own caption below.")
+        self.hint = QLabel(self.tr("Press Start: each row shows images for its caption, from "
+                                   "the same noise; type your own caption below."))
         self.hint.setWordWrap(True)
         self.rows = ImageRows(label_width=210)
         self.step_label = QLabel()
 
-        box = QGroupBox("Your caption")
+        box = QGroupBox(self.tr("Your caption"))
         self.text = QLineEdit(EXAMPLE)  # drawn as soon as a model exists
-        self.text.setPlaceholderText(f"e.g. {EXAMPLE} · 一个蓝色的大方块")
+        self.text.setPlaceholderText(self.tr("e.g. %1 · 一个蓝色的大方块").replace("%1", EXAMPLE))
         self.other = QLineEdit()
-        self.other.setPlaceholderText("optional: a second caption to interpolate to")
-        self.go = QPushButton("Generate")
-        self.go.setToolTip("Draw images for the caption; they are redrawn as the model trains")
+        self.other.setPlaceholderText(self.tr("optional: a second caption to interpolate to"))
+        self.go = QPushButton(self.tr("Generate"))
+        self.go.setToolTip(self.tr("Draw images for the caption; they are redrawn as the model "
+                                   "trains"))
         for w in (self.text, self.other):
             w.returnPressed.connect(self._on_generate)
         self.go.clicked.connect(self._on_generate)
@@ -44,7 +45,7 @@ class Text2ImgPanel(QWidget):
         line.addWidget(self.go)
         self.result = PixelImage()
         self.result.setMinimumHeight(90)
-        self.status = QLabel("Start training, then type a caption and press Generate.")
+        self.status = QLabel(self.tr("Start training, then type a caption and press Generate."))
         self.status.setWordWrap(True)
         inner = QVBoxLayout(box)
         inner.addLayout(line)
@@ -60,9 +61,9 @@ class Text2ImgPanel(QWidget):
     def _on_generate(self) -> None:
         text, other = self.text.text().strip(), self.other.text().strip()
         if not text and not other:
-            self.status.setText("Type a caption first, e.g. " + EXAMPLE)
+            self.status.setText(self.tr("Type a caption first, e.g. %1").replace("%1", EXAMPLE))
             return
-        self.status.setText("Drawing…")
+        self.status.setText(self.tr("Drawing…"))
         self.caption_requested.emit(text, other)
 
     def show_preview(self, p: dict) -> None:
@@ -76,7 +77,8 @@ class Text2ImgPanel(QWidget):
         labels = [str(c) for c in p["row_labels"]]
         self.rows.set_rows(list(zip(labels, split_rows(p["grid"], len(labels)))))
         self.hint.hide()
-        self.step_label.setText(f"Step {p.get('step', 0):,} · the same noise in each column")
+        self.step_label.setText(self.tr("Step %1 · the same noise in each column").replace(
+            "%1", f"{p.get('step', 0):,}"))
         if "caption" in p:
             self.show_caption(p["caption"])
         elif self.caption_result is None and self.text.text().strip():
@@ -85,13 +87,15 @@ class Text2ImgPanel(QWidget):
     def show_caption(self, c: dict) -> None:
         self.caption_result = c
         if "error" in c:
-            self.status.setText(f"Cannot draw that: {c['error']}")
+            self.status.setText(self.tr("Cannot draw that: %1").replace("%1", str(c["error"])))
             return
         self.result.set_array(c["grid"])
-        what = (f"“{c['text']}” → “{c['other']}”, left to right" if c["text"] and c["other"]
-                else f"“{c['text'] or c['other']}”")
-        note = f" · unknown words ignored: {', '.join(c['unknown'])}" if c.get("unknown") else ""
-        self.status.setText(f"{what} · step {c.get('step', 0):,}{note}")
+        what = (self.tr("“%1” → “%2”, left to right").replace("%1", c["text"]).replace(
+            "%2", c["other"]) if c["text"] and c["other"] else f"“{c['text'] or c['other']}”")
+        note = self.tr(" · unknown words ignored: %1").replace("%1", ", ".join(c["unknown"])) \
+            if c.get("unknown") else ""
+        self.status.setText(self.tr("%1 · step %2").replace("%1", what).replace(
+            "%2", f"{c.get('step', 0):,}") + note)
 
     def show_message(self, text: str) -> None:
         self.status.setText(text)

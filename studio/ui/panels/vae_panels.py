@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 CURVE_COLOURS = {"loss": "#1f77b4", "recon": "#2ca02c", "kl": "#d62728"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("VAEPanels", text)
 
 
 class ImagePane(pg.GraphicsLayoutWidget):
@@ -56,12 +61,12 @@ class VAEPreviewPanel(QWidget):
         self._panes: dict[str, tuple[ImagePane, ImagePane]] = {}
         self.kl_plot = pg.PlotWidget()
         self.kl_plot.setMinimumHeight(120)
-        self.kl_plot.setLabel("bottom", "latent dimension")
-        self.kl_plot.setLabel("left", "KL (nats)")
+        self.kl_plot.setLabel("bottom", _tr("latent dimension"))
+        self.kl_plot.setLabel("left", _tr("KL (nats)"))
         self.kl_plot.setMouseEnabled(x=False, y=False)
         self.kl_bars = pg.BarGraphItem(x=[0], height=[0], width=0.8, brush="#d62728")
         self.kl_plot.addItem(self.kl_bars)
-        self._kl_box = _titled("KL per latent dimension (tall bars: dimensions in use)",
+        self._kl_box = _titled(_tr("KL per latent dimension (tall bars: dimensions in use)"),
                                self.kl_plot)
         self._kl_box.hide()
         self.step = -1
@@ -70,8 +75,10 @@ class VAEPreviewPanel(QWidget):
         if name not in self._panes:
             col = len(self._panes)
             recon, prior = ImagePane(), ImagePane()
-            self._grid.addWidget(_titled(f"{name.upper()}: inputs / reconstructions", recon), 0, col)
-            self._grid.addWidget(_titled(f"{name.upper()}: decodes of z ~ N(0, I)", prior), 1, col)
+            self._grid.addWidget(_titled(_tr("%1: inputs / reconstructions").replace(
+                "%1", name.upper()), recon), 0, col)
+            self._grid.addWidget(_titled(_tr("%1: decodes of z ~ N(0, I)").replace(
+                "%1", name.upper()), prior), 1, col)
             self._grid.addWidget(self._kl_box, 2, 0, 1, col + 1)
             self._panes[name] = (recon, prior)
         return self._panes[name]
@@ -99,7 +106,7 @@ class VAELossPanel(pg.PlotWidget):
     def __init__(self, parent=None, capacity: int = 4096):
         super().__init__(parent)
         self.addLegend(offset=(-10, 10))
-        self.setLabel("bottom", "step")
+        self.setLabel("bottom", _tr("step"))
         self.setLogMode(y=True)
         self.showGrid(x=True, y=True, alpha=0.2)
         self._steps = np.zeros(capacity)
