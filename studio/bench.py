@@ -455,24 +455,45 @@ def bench_startup(s: dict) -> dict:
     return {"window_shown_s": statistics.median(times), "all": times}
 
 
-def _peak_rss_mb(args: list[str], cwd: Path) -> float:
-    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
+# The child reports its own peak: its VmHWM after exec. (A parent's view, ru_maxrss, starts
+# from this process's size at fork: Linux carries it across exec.)
+_PEAK = """import atexit, os, sys
+def _peak():
+    kib = None
+    try:
+        with open("/proc/self/status") as f:
+            kib = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+    except OSError:
+        import resource
+        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB; bytes on macOS
+        kib //= 1024 if sys.platform == "darwin" else 1
+    with open(os.environ["STUDIO_BENCH_PEAK"], "w") as f:
+        f.write(str(kib))
+atexit.register(_peak)
+"""
+
+
+def _peak_rss_mb(code: str, args: list[str], cwd: Path, tmp: str) -> float:
+    out = Path(tmp) / "peak.txt"
+    env = dict(os.environ, STUDIO_BENCH_PEAK=str(out))
+    p = subprocess.run([sys.executable, "-c", _PEAK + code, *args], cwd=cwd, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if p.returncode:
-        raise RuntimeError(f"{' '.join(args[1:3])} failed (exit status {p.returncode})")
-    return usage.ru_maxrss / 1024  # KiB on Linux
+        raise RuntimeError(f"{' '.join(args[:2]) or code} failed (exit status {p.returncode})")
+    return int(out.read_text()) / 1024
 
 
 def bench_memory(s: dict, device: str) -> dict:
     """Peak resident memory of `main.py train --preset dcgan-digits` (a child process), and
     of a bare `import torch` for scale."""
     root = Path(__file__).resolve().parent.parent
+    main_py = ("import runpy; sys.argv = sys.argv[1:]; "
+               "runpy.run_path(sys.argv[0], run_name='__main__')")
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as tmp:
-        run = _peak_rss_mb([sys.executable, str(root / "main.py"), "train", "--preset",
-                            "dcgan-digits", "--out", str(Path(tmp) / "run"), "--steps",
-                            str(s["mem_steps"]), "--device", device, "--quiet"], root)
-    bare = _peak_rss_mb([sys.executable, "-c", "import torch"], root)
+        run = _peak_rss_mb(main_py, [str(root / "main.py"), "train", "--preset", "dcgan-digits",
+                                     "--out", str(Path(tmp) / "run"), "--steps",
+                                     str(s["mem_steps"]), "--device", device, "--quiet"], root, tmp)
+        bare = _peak_rss_mb("import torch", [], root, tmp)
     return {"preset": "dcgan-digits", "steps": s["mem_steps"], "peak_rss_mb": run,
             "import_torch_rss_mb": bare}
 
@@ -520,14 +541,16 @@ def format_table(r: dict) -> str:
                      + (f", {row['window_cpu']['gui']:.0%}" if "window_cpu" in row else ""))
     lines.append(f"(rates in {', '.join(sorted({row['unit'] for row in r['rows'].values()}))}; "
                  f"medians over {next(iter(r['rows'].values()))['rounds']} interleaved rounds; "
-                 f"script loops: DataLoader with {SCRIPT_WORKERS} workers for images, 0 for points)")
+                 f"script loops: DataLoader with {SCRIPT_WORKERS} workers for images, "
+                 f"0 for points)")
     em = r["em"]
     lines += ["",
               f"EM, {em['n']:,} 2-D points, K={em['k']} full: ours "
               f"{em['ours_s_per_iter'] * 1e3:.1f} ms/iteration, scikit-learn "
               f"{em['sklearn_s_per_iter'] * 1e3:.1f} ms, {em['speedup']:.1f}x; same result: "
               f"means differ by {em['max_abs_mean_diff']:.1e} after {em['iterations']} iterations",
-              f"start-up: window shown {r['startup']['window_shown_s']:.2f} s after `python main.py`",
+              f"start-up: window shown {r['startup']['window_shown_s']:.2f} s after "
+              f"`python main.py`",
               f"memory: peak {r['memory']['peak_rss_mb']:.0f} MB for a {r['memory']['steps']}-step "
               f"{r['memory']['preset']} run (`import torch` alone: "
               f"{r['memory']['import_torch_rss_mb']:.0f} MB)"]

@@ -92,7 +92,8 @@ class MainWindow(QMainWindow):
         self.controller.state_changed.connect(self._on_state)
         self._on_state("idle")
         self._show_view_docks()
-        self.device_label.setText(self.tr("Device: %1").replace("%1", self.controls.cfg.train.device))
+        self.device_label.setText(self.tr("Device: %1").replace("%1",
+                                                                self.controls.cfg.train.device))
         theme.install(self)  # View > Light / Dark, and the theme saved last time
         settings.restore_window(self)
         self.presentation = Presentation(self)
@@ -351,7 +352,8 @@ class MainWindow(QMainWindow):
 
     def _on_failed(self, message: str) -> None:
         self.statusBar().showMessage(message)
-        self.controls.progress.setFormat(QCoreApplication.translate("ControlPanel", "%v / %m steps"))
+        self.controls.progress.setFormat(QCoreApplication.translate("ControlPanel",
+                                                                    "%v / %m steps"))
         if "download failed" in message or "data.path" in message:
             # Offline, or the data set is elsewhere: offer to point at a folder that has it.
             box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Data set not available"),

@@ -12,8 +12,8 @@ import pyqtgraph as pg  # noqa: E402
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
 from PySide6.QtCore import QLocale  # noqa: E402
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDockWidget,  # noqa: E402
-                               QGroupBox, QLabel, QLineEdit, QMenu, QProgressBar, QTabWidget,
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox,  # noqa: E402
+                               QDockWidget, QGroupBox, QLabel, QLineEdit, QMenu, QProgressBar, QTabWidget,
                                QTreeWidget, QWidget)
 
 from studio.core.lessons import TEMPLATES  # noqa: E402
@@ -31,8 +31,7 @@ ALLOWED = {
     "GAN", "GANs", "DCGAN", "CGAN", "VAE", "AE", "EM", "KL", "Adam", "PNG", "CSV", "SVG", "GIF",
     "MNIST", "CIFAR-10", "BIC", "AIC", "PCA", "ETA", "Ctrl", "Shift", "Return", "F11",
     "English", "Generative", "Studio", "D", "G", "F", "K", "N", "I", "A", "B", "R", "a", "b", "x",
-    "z", "p",
-    "log", "px", "MB", "s", "nats", "beta1", "beta2", "r_nk", "tol", "grad", "D_A", "D_B",
+    "z", "p", "log", "px", "MB", "s", "nats", "beta1", "beta2", "r_nk", "tol", "grad", "D_A", "D_B",
     "gan", "gmm", "ae", "vae", "ae-vs-vae", "cyclegan", "text2img", "mlp", "dcgan", "conv",
     "bce", "mse", "lsgan", "hinge", "wgan", "cpu", "cuda", "mps", "kmeans++", "mnist",
     "fashion-mnist", "kmnist", "cifar10", "svhn", "reg_covar", "L1", "LSGAN",

@@ -71,7 +71,8 @@ class ChooseKView(QtWidgets.QWidget):
             self.compute.setEnabled(True)
             self.use.setEnabled(bool(self.scores))
             self.status.setText(self.tr("Lowest BIC at K = %1 (BIC = −2·N·ℓ + p·log N; "
-                                        "AIC = −2·N·ℓ + 2p).").replace("%1", str(self.best_k)))
+                                        "AIC = −2·N·ℓ + 2p).").replace("%1",
+                                                                       str(self.best_k)))
             self.sig_finished.emit(self.best_k)
             return
         k = self._todo.pop(0)

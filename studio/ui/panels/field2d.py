@@ -132,7 +132,8 @@ class Field2DPanel(QWidget):
         step_row.addStretch(1)
 
         self.draw_check = QCheckBox(self.tr("Draw"))
-        self.draw_check.setToolTip(self.tr("Drag in the plot to spray points: your own distribution"))
+        self.draw_check.setToolTip(self.tr("Drag in the plot to spray points: your own "
+                                           "distribution"))
         self.draw_check.toggled.connect(self._on_draw_toggled)
         self.clear_btn = QPushButton(self.tr("Clear drawing"))
         self.clear_btn.clicked.connect(self.clear_drawing)

@@ -107,7 +107,8 @@ class LossPanel(QWidget):
             p.setLabel("left", _tr(ylabel))
         if any(key == "d_real" for _, key, _, _ in curves):
             self.plots[1].setYRange(0, 1)  # D outputs are probabilities
-        self.curves = {key: self.plots[row].plot([], [], name=_tr(label), pen=pg.mkPen(colour, width=2))
+        self.curves = {key: self.plots[row].plot([], [], name=_tr(label),
+                                                 pen=pg.mkPen(colour, width=2))
                        for row, key, label, colour in curves}
         self.buffer.clear()
 

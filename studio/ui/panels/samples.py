@@ -52,7 +52,8 @@ class SamplePanel(QWidget):
         self.label_box = QWidget()
         self.label_pick = QComboBox()
         self.label_pick.setEditable(True)
-        self.label_pick.setToolTip(self.tr("The class to draw: pick one, or type its number or name"))
+        self.label_pick.setToolTip(self.tr("The class to draw: pick one, or type its number or "
+                                           "name"))
         self.label_n = QSpinBox()
         self.label_n.setRange(1, 64)
         self.label_n.setValue(16)
@@ -95,11 +96,13 @@ class SamplePanel(QWidget):
             self.image.setImage(np.clip(p["grid"], 0, 1), levels=(0, 1))
             self._show_row_labels(p)
             self.image_box.autoRange(padding=0.01)
-            text = self.tr("Generated from a fixed noise batch · step %1").replace("%1", f"{step:,}")
+            text = self.tr("Generated from a fixed noise batch · step %1").replace(
+                "%1", f"{step:,}")
             if "row_labels" in p:
                 text = self.tr("One row per class · %1").replace("%1", text)
             if "diversity" in p:
-                text += self.tr(" · diversity %1 (real = 1)").replace("%1", f"{p['diversity']:.2f}")
+                text += self.tr(" · diversity %1 (real = 1)").replace(
+                    "%1", f"{p['diversity']:.2f}")
             self.caption.setText(text)
         elif p.get("kind") == "points":
             self.stack.setCurrentWidget(self.points_view)
@@ -108,10 +111,12 @@ class SamplePanel(QWidget):
             if not self._ranged:  # frame the real data once; the user may zoom after
                 self.points_view.autoRange(items=[self.real])
                 self._ranged = True
-            text = self.tr("Grey: real data · orange: generated · step %1").replace("%1", f"{step:,}")
+            text = self.tr("Grey: real data · orange: generated · step %1").replace(
+                "%1", f"{step:,}")
             if "modes_covered" in p:
                 text += (self.tr(" · modes covered %1/%2 · high quality %3")
-                         .replace("%1", str(p["modes_covered"])).replace("%2", str(p["modes_total"]))
+                         .replace("%1", str(p["modes_covered"]))
+                         .replace("%2", str(p["modes_total"]))
                          .replace("%3", f"{p['high_quality']:.0%}"))
             self.caption.setText(text)
 

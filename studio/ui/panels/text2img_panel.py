@@ -30,7 +30,8 @@ class Text2ImgPanel(QWidget):
 
         box = QGroupBox(self.tr("Your caption"))
         self.text = QLineEdit(EXAMPLE)  # drawn as soon as a model exists
-        self.text.setPlaceholderText(self.tr("e.g. %1 · 一个蓝色的大方块").replace("%1", EXAMPLE))
+        self.text.setPlaceholderText(self.tr("e.g. %1 · 一个蓝色的大方块").replace("%1",
+                                                                                  EXAMPLE))
         self.other = QLineEdit()
         self.other.setPlaceholderText(self.tr("optional: a second caption to interpolate to"))
         self.go = QPushButton(self.tr("Generate"))
