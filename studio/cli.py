@@ -145,10 +145,11 @@ def _train(args) -> int:
             for k, v in r.metrics.items():
                 hist.setdefault(k, []).append(float(v))
         if batch[-1].diverged:
-            rd.save_checkpoint(engine, hist)
+            # Keep the last good checkpoint: saving now would overwrite it with NaN weights.
+            kept = (f"the last good checkpoint (step {last_ck}) is kept"
+                    if (out / "checkpoint.pt").exists() else "no checkpoint was written yet")
             print(f"error: step {batch[-1].step}: {batch[-1].diverged} became NaN/Inf; "
-                  f"training stopped (checkpoint saved; try a lower learning rate)",
-                  file=sys.stderr)
+                  f"training stopped; {kept}; try a lower learning rate", file=sys.stderr)
             return 3
         if batch[-1].preview is not None:
             rd.save_preview(batch[-1].step, batch[-1].preview)

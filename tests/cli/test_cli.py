@@ -107,3 +107,27 @@ def test_vae_encode_decode_and_reconstruct(tmp_path):
     bad = cli("encode", run, "--input", tmp_path / "codes.npz", "--out", tmp_path / "x.npz",
               check=False)
     assert bad.returncode == 2 and "images" in bad.stderr
+
+
+def test_a_diverging_cli_run_stops_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch, capsys):
+    """In-process, so the engine can be poisoned at a known step."""
+    import torch
+
+    from studio import cli
+    from studio.core.engines.gan import GANEngine
+    from studio.core.rundir import load_checkpoint
+
+    real_step = GANEngine.step
+
+    def step(self):
+        if self.step_count == 45:
+            with torch.no_grad():
+                next(self.G.parameters()).fill_(float("nan"))
+        return real_step(self)
+    monkeypatch.setattr(GANEngine, "step", step)
+    rc = cli.main(["train", "--preset", "gan-ring8", "--out", str(tmp_path / "r"), "--steps", "200",
+                   "--quiet", "--set", "data.n_points=500", "--set", "gan.hidden=16",
+                   "--set", "train.checkpoint_every=20"])
+    err = capsys.readouterr().err
+    assert rc == 3 and "became NaN/Inf" in err and "step 40" in err
+    assert load_checkpoint(tmp_path / "r")["step"] == 40
