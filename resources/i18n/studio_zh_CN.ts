@@ -2360,4 +2360,19 @@
             <translation>%1 潜空间</translation>
         </message>
     </context>
+    <context>
+        <name>worker</name>
+        <message>
+            <source>Out of memory at step %1 with batch size %2. The run is paused and intact: Stop, set the batch size to %3 and Start again (the checkpoint resumes it).</source>
+            <translation>第 %1 步内存不足（批大小 %2）。训练已暂停，数据完好：请停止，把批大小设为 %3 后重新开始（检查点会接着训练）。</translation>
+        </message>
+        <message>
+            <source>%1 file(s) in %2 could not be read (corrupt, empty or not an image) and were skipped; training uses the %3 others.</source>
+            <translation>%2 中有 %1 个文件无法读取（损坏、为空或不是图片），已跳过；训练使用其余 %3 个。</translation>
+        </message>
+        <message>
+            <source>Could not write to the run directory (%1). Training goes on and everything saved so far is intact; free some space.</source>
+            <translation>无法写入运行目录（%1）。训练继续进行，已保存的内容都完好无损；请释放一些磁盘空间。</translation>
+        </message>
+    </context>
 </TS>

@@ -15,7 +15,7 @@ import time
 import traceback
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from ..config import ConfigError, RunConfig
 
@@ -41,6 +41,18 @@ def preload_torch(threads: int) -> None:
 def wait_for_torch() -> None:
     if _preload is not None:
         _preload.join()
+
+
+# Messages for the user in the current language (QCoreApplication.translate is thread-safe,
+# so the worker's thread may call it); %1, %2...: the values, filled in by _fill.
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("worker", text)
+
+
+def _fill(template: str, *values) -> str:
+    for i, v in enumerate(values, 1):
+        template = template.replace(f"%{i}", str(v))
+    return template
 
 
 class TrainingWorker(QObject):
@@ -147,9 +159,9 @@ class TrainingWorker(QObject):
         self.started.emit(str(getattr(engine, "device", "cpu")))
         skipped = getattr(getattr(engine, "data", None), "n_skipped", 0)
         if skipped:
-            self.warning.emit(f"{skipped} file(s) in {self.cfg.data.path} could not be read "
-                              f"(corrupt, empty or not an image) and were skipped; "
-                              f"training uses the {len(engine.data)} others.")
+            self.warning.emit(_fill(_tr("%1 file(s) in %2 could not be read (corrupt, empty or "
+                                        "not an image) and were skipped; training uses the %3 "
+                                        "others."), skipped, self.cfg.data.path, len(engine.data)))
         self.preview.emit(engine.preview())
         total = self.cfg.train.steps
         while engine.step_count < total and not self._stop.is_set():
@@ -215,9 +227,10 @@ class TrainingWorker(QObject):
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
         bs = self.cfg.train.batch_size
-        self.warning.emit(f"Out of memory at step {self.engine.step_count} with batch size {bs}. "
-                          f"The run is paused and intact: Stop, set the batch size to "
-                          f"{max(1, bs // 2)} and Start again (the checkpoint resumes it).")
+        self.warning.emit(_fill(_tr("Out of memory at step %1 with batch size %2. The run is "
+                                    "paused and intact: Stop, set the batch size to %3 and "
+                                    "Start again (the checkpoint resumes it)."),
+                                self.engine.step_count, bs, max(1, bs // 2)))
         self._pause.set()
 
     def _disk(self, fn, *args) -> bool:
@@ -229,8 +242,9 @@ class TrainingWorker(QObject):
         except OSError as e:
             if not self._disk_warned:
                 self._disk_warned = True
-                self.warning.emit(f"Could not write to the run directory ({e}). Training goes on "
-                                  f"and everything saved so far is intact; free some space.")
+                self.warning.emit(_fill(_tr("Could not write to the run directory (%1). "
+                                            "Training goes on and everything saved so far is "
+                                            "intact; free some space."), e))
             return False
 
     def _every(self) -> int:
