@@ -73,10 +73,8 @@ class _Loop:
         self.device = self.engine.device
         self.bs = cfg.train.batch_size
 
-    def step(self) -> None:
-        raise NotImplementedError
-
     def run(self, n: int) -> tuple[int, float]:
+        """n steps of the subclass's step(), timed (Runner replaces this whole loop)."""
         _sync(self.device)
         t = time.perf_counter()
         for _ in range(n):
@@ -85,7 +83,7 @@ class _Loop:
         return n * self.bs, time.perf_counter() - t
 
     def close(self) -> None:
-        pass
+        """Most loops hold nothing to free; Script stops its DataLoader workers."""
 
 
 class LimitGAN(_Loop):

@@ -185,13 +185,13 @@ class NullRunDir:
     """What ranks other than 0 write: nothing."""
 
     def truncate_metrics(self, step: int) -> None:
-        pass
+        """Rank 0 does this."""
 
     def append_metrics(self, results) -> None:
-        pass
+        """Rank 0 does this."""
 
     def save_checkpoint(self, engine, history=None) -> None:
-        pass
+        """Rank 0 does this."""
 
     def save_preview(self, step: int, preview: dict) -> None:
-        pass
+        """Rank 0 does this."""
