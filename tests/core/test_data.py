@@ -70,3 +70,12 @@ def test_bad_files_give_one_clear_reason(tmp_path, write, words):
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         load_dataset(DataConfig(path=str(tmp_path / "nope.npz")))
+
+
+def test_points_csv_with_tabs_and_a_ragged_row(tmp_path):
+    (tmp_path / "t.csv").write_text("x\ty\n1\t2\n3\t4\n")
+    ds = load_dataset(DataConfig(path=str(tmp_path / "t.csv")))
+    assert ds.x.tolist() == [[1, 2], [3, 4]]
+    (tmp_path / "r.csv").write_text("1,2\n3,4,5\n")
+    with pytest.raises(DataError, match="line 2 has 3 numbers"):
+        load_dataset(DataConfig(path=str(tmp_path / "r.csv")))

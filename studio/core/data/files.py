@@ -40,25 +40,42 @@ def read_file(path) -> dict:
                     f"{', '.join(z) or 'nothing'})")
 
 
-def read_csv_points(path: Path) -> np.ndarray:
-    rows = []
+def read_csv_rows(path: Path) -> np.ndarray:
+    """(N,d) float64 from a .csv: one point a line, commas, semicolons or tabs between
+    numbers, an optional header row; every row as long as the first."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise DataError(f"{path}: cannot read ({e})") from None
+    rows: list[list[float]] = []
     for i, line in enumerate(text.splitlines()):
-        cells = [c.strip() for c in line.replace(";", ",").split(",") if c.strip()]
+        cells = [c.strip() for c in line.replace(";", ",").replace("\t", ",").split(",")]
+        cells = [c for c in cells if c]
         if not cells:
             continue
         try:
-            rows.append([float(c) for c in cells[:2]])
+            rows.append([float(c) for c in cells])
         except ValueError:
-            if i == 0 and not rows:  # a header row
+            if not rows and i == _first_nonblank(text):  # a header row
                 continue
-            raise DataError(f"{path}: line {i + 1} is not two numbers") from None
-    if any(len(r) != 2 for r in rows):
-        raise DataError(f"{path}: every line needs two numbers (x, y)")
-    return check_points(path, np.array(rows, dtype=np.float64).reshape(-1, 2))
+            raise DataError(f"{path}: line {i + 1} is not a row of numbers") from None
+        if len(rows[-1]) != len(rows[0]):
+            raise DataError(f"{path}: line {i + 1} has {len(rows[-1])} numbers, "
+                            f"the first row has {len(rows[0])}")
+    if not rows:
+        raise DataError(f"{path}: no points in the file")
+    return np.array(rows, dtype=np.float64)
+
+
+def _first_nonblank(text: str) -> int:
+    for i, line in enumerate(text.splitlines()):
+        if line.strip():
+            return i
+    return 0
+
+
+def read_csv_points(path: Path) -> np.ndarray:
+    return check_points(path, read_csv_rows(path))
 
 
 def check_points(path, pts) -> np.ndarray:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..data.files import DataError, _load_npz
+from ..data.files import DataError, _load_npz, read_csv_rows
 from ..data.toy2d import GENERATORS, make_points
 from .gmm import Mixture
 
@@ -22,7 +22,7 @@ def read_points(path) -> np.ndarray:
         raise DataError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        pts = _read_csv(path)
+        pts = read_csv_rows(path)
     elif suffix == ".npz":
         z = _load_npz(path)
         if "points" not in z:
@@ -42,38 +42,6 @@ def read_points(path) -> np.ndarray:
     if not np.isfinite(pts).all():
         raise DataError(f"{path}: points contain NaN or Inf")
     return pts
-
-
-def _read_csv(path: Path) -> np.ndarray:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: cannot read ({e})") from None
-    rows: list[list[float]] = []
-    for i, line in enumerate(text.splitlines()):
-        cells = [c.strip() for c in line.replace(";", ",").replace("\t", ",").split(",")]
-        cells = [c for c in cells if c]
-        if not cells:
-            continue
-        try:
-            rows.append([float(c) for c in cells])
-        except ValueError:
-            if not rows and i == _first_nonblank(text):  # a header row
-                continue
-            raise DataError(f"{path}: line {i + 1} is not a row of numbers") from None
-        if len(rows[-1]) != len(rows[0]):
-            raise DataError(f"{path}: line {i + 1} has {len(rows[-1])} numbers, "
-                            f"the first row has {len(rows[0])}")
-    if not rows:
-        raise DataError(f"{path}: no points in the file")
-    return np.array(rows, dtype=np.float64)
-
-
-def _first_nonblank(text: str) -> int:
-    for i, line in enumerate(text.splitlines()):
-        if line.strip():
-            return i
-    return 0
 
 
 def random_mixture(k: int, d: int, rng: np.random.Generator, spread: float = 4.0) -> Mixture:
