@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from ..config import ConfigError, RunConfig
+from . import gc_guard
 
 EMIT_INTERVAL = 1 / 30  # seconds between updates sent to the GUI
 PREVIEW_INTERVAL = 0.2  # seconds: previews due more often than this wait (fast devices)
@@ -326,6 +327,7 @@ class TrainingController(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        gc_guard.install()  # never collect Qt objects in the training thread
         self.thread: QThread | None = None
         self.worker: TrainingWorker | None = None
         self.state = "idle"

@@ -1,0 +1,44 @@
+"""Garbage (old windows' widgets included) is collected in the GUI thread only: collected in
+the training thread, a Qt destructor can deadlock against the GUI thread."""
+import gc
+import os
+import threading
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from studio.ui import gc_guard  # noqa: E402
+from studio.ui.worker import TrainingController  # noqa: E402
+
+
+class Cyclic:
+    freed_in: list = []
+
+    def __init__(self):
+        self.me = self
+
+    def __del__(self):
+        Cyclic.freed_in.append(threading.current_thread().name)
+
+
+def test_cycles_are_freed_by_the_gui_thread_while_another_thread_allocates(qtbot):
+    TrainingController()  # what every window creates
+    assert not gc.isenabled()
+    Cyclic.freed_in.clear()
+    for _ in range(50):
+        Cyclic()
+
+    def churn():  # far more live containers than would trigger an automatic collection
+        junk = [[i] for i in range(100_000)]
+        assert len(junk) == 100_000
+
+    t = threading.Thread(target=churn, name="trainer")
+    t.start()
+    t.join()
+    assert Cyclic.freed_in == []  # nothing was collected in the allocating thread
+    qtbot.waitUntil(lambda: len(Cyclic.freed_in) == 50, timeout=5000)
+    assert set(Cyclic.freed_in) == {threading.main_thread().name}
+
+
+def test_collect_due_follows_the_thresholds():
+    gc.collect()
+    assert gc_guard.collect_due() == 0  # nothing allocated since: nothing due
