@@ -81,6 +81,10 @@ class GANConfig:
                        live=True)
     beta2: float = opt(0.999, "Adam beta2.", lo=0.0, hi=0.9999, live=True)
     d_steps: int = opt(1, "Discriminator updates per generator update.", lo=1, hi=20, live=True)
+    lr_decay_from: float = opt(1.0, "When both learning rates start to fall, as a fraction of "
+                                    "the run: from there they decrease linearly to zero at "
+                                    "the last step, which sharpens the final samples. "
+                                    "1 = never.", lo=0.0, hi=1.0, live=True)
     arch: str = opt("mlp", "Network type: mlp (fully connected) or dcgan (transposed "
                            "convolutions in G, strided convolutions in D; images only).",
                     choices=("mlp", "dcgan"))

@@ -1282,6 +1282,10 @@
             <translation>生成器每更新一次，判别器更新的次数。</translation>
         </message>
         <message>
+            <source>When both learning rates start to fall, as a fraction of the run: from there they decrease linearly to zero at the last step, which sharpens the final samples. 1 = never.</source>
+            <translation>两个学习率开始下降的时刻，以整个训练的比例表示：从这里起线性降到最后一步的零，使最终的样本更清晰。1 = 从不下降。</translation>
+        </message>
+        <message>
             <source>Network type: mlp (fully connected) or dcgan (transposed convolutions in G, strided convolutions in D; images only).</source>
             <translation>网络类型：mlp（全连接）或 dcgan（G 用转置卷积，D 用步长卷积；仅适用于图像）。</translation>
         </message>
@@ -1574,6 +1578,10 @@
             <translation>每步 G 对应的 D 步数</translation>
         </message>
         <message>
+            <source>Learning rates fall from</source>
+            <translation>学习率开始下降于</translation>
+        </message>
+        <message>
             <source>Steps</source>
             <translation>步数</translation>
         </message>
@@ -1843,8 +1851,8 @@
     <context>
         <name>presets</name>
         <message>
-            <source>A GAN learns a ring of 8 tight Gaussians (2-D, about a minute on CPU).</source>
-            <translation>GAN 学习由 8 个紧凑高斯组成的圆环（二维，CPU 上约 1 分钟）。</translation>
+            <source>A GAN learns a ring of 8 tight Gaussians (2-D, about two minutes on CPU).</source>
+            <translation>GAN 学习由 8 个紧密高斯组成的圆环（二维，CPU 上约两分钟）。</translation>
         </message>
         <message>
             <source>A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).</source>

@@ -24,7 +24,9 @@ def fetch_metrics(results: list[StepResult],
     tensors = [(r, k, v) for r in results for k, v in r.metrics.items() if torch.is_tensor(v)]
     if not tensors:
         return
-    stacked = torch.stack([v.detach().float().reshape(()) for _, _, v in tensors])
+    with torch.no_grad():  # engines keep metrics as 0-d float32 tensors: stack them as they are
+        stacked = torch.stack([v if v.dtype == torch.float32 and v.dim() == 0 else
+                               v.detach().float().reshape(()) for _, _, v in tensors])
     if reduce is not None:
         stacked = reduce(stacked)
     values = stacked.cpu().tolist()

@@ -55,3 +55,44 @@ def test_same_seed_same_run():
         list(run(e, 20, every=10))
         return e.sample(10)["points"]
     assert np.array_equal(train(), train())
+
+
+def test_learning_rates_hold_then_fall_linearly_to_zero_and_follow_live_changes():
+    cfg = PRESETS["gan-ring8"].config()
+    for k, v in {"train.device": "cpu", "gan.hidden": 8, "train.steps": 40,
+                 "gan.lr_decay_from": 0.5, "gan.lr_g": 1e-3, "gan.lr_d": 2e-3}.items():
+        cfg.set(k, v)
+    e = make_engine(cfg)
+    seen = []
+    for _ in range(40):
+        e.step()
+        seen.append((e.opt_g.param_groups[0]["lr"], e.opt_d.param_groups[0]["lr"]))
+    # Steps 1-20 at the full rate; step k > 20 (k-1 done before it) at (40 - (k-1)) / 20.
+    assert seen[:20] == [(1e-3, 2e-3)] * 20
+    assert np.allclose([g for g, _ in seen[20:]], [1e-3 * (40 - k) / 20 for k in range(20, 40)])
+    assert np.allclose([d / g for g, d in seen], 2.0)
+    assert seen[-1][0] == 1e-3 / 20  # the last step still learns a little
+    # A live change mid-decay keeps the decay: the new rate, scaled.
+    new = e.cfg.copy()
+    new.set("gan.lr_g", 4e-3)
+    e.step_count = 30
+    e.set_hyperparameters(new)
+    assert np.isclose(e.opt_g.param_groups[0]["lr"], 4e-3 * 10 / 20)
+    new.set("gan.lr_decay_from", 1.0)  # switched off: back to the full rate
+    e.set_hyperparameters(new)
+    assert e.opt_g.param_groups[0]["lr"] == 4e-3
+
+
+def test_diagnostics_are_measured_every_tenth_step_and_on_every_single_step():
+    from studio.core.engines.gan import DIAG_EVERY
+
+    cfg = PRESETS["gan-ring8"].config()
+    cfg.set("train.device", "cpu")
+    cfg.set("gan.hidden", 8)
+    e = make_engine(cfg)
+    norms = [float(e.step().metrics["grad_norm_g"]) for _ in range(2 * DIAG_EVERY)]
+    losses = [float(e.step().metrics["loss_g"]) for _ in range(3)]
+    assert len(set(norms[:DIAG_EVERY])) == 1 and norms[DIAG_EVERY] != norms[0]
+    assert len(set(losses)) == 3  # the losses are every step's own
+    before = float(e.step_g().metrics["grad_norm_g"])  # single steps: always measured
+    assert float(e.step_g().metrics["grad_norm_g"]) != before
