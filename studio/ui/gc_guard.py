@@ -11,6 +11,7 @@ with the same generation thresholds (pyqtgraph ships the same remedy).
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
@@ -18,10 +19,21 @@ INTERVAL_MS = 500
 _timer: QTimer | None = None
 
 
+FULL_EVERY_S = 10.0  # a full collection walks every object (torch's included): ~10 ms
+_last_full = 0.0
+
+
 def collect_due() -> int:
-    """Collect the oldest generation whose threshold has been passed; objects found."""
+    """Collect the oldest generation whose threshold has been passed; objects found.
+    Full collections at most every FULL_EVERY_S seconds (Python's own collector also
+    postpones them, by a rule on long-lived objects it keeps private)."""
+    global _last_full
     counts, limits = gc.get_count(), gc.get_threshold()
-    for gen in (2, 1, 0):
+    now = time.monotonic()
+    if counts[2] > limits[2] and now - _last_full >= FULL_EVERY_S:
+        _last_full = now
+        return gc.collect(2)
+    for gen in (1, 0):
         if counts[gen] > limits[gen]:
             return gc.collect(gen)
     return 0

@@ -6,6 +6,8 @@ line under the form) and Start is disabled until they are fixed.
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout,
@@ -130,6 +132,7 @@ class ControlPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("%v / %m steps"))
         self.rate_label = QLabel(self.tr("Ready"))
+        self._rate_shown = -1.0  # time.monotonic() of the last rate text
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -268,6 +271,12 @@ class ControlPanel(QWidget):
     def set_progress(self, step: int, total: int, rate: float) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(step)
+        now = time.monotonic()
+        # The rate text at most 4 times a second: a new text re-lays out the panel, and the
+        # GUI thread's Python time is taken from a small model's training (they share the GIL).
+        if rate > 0 and now - self._rate_shown < 0.25:
+            return
+        self._rate_shown = now
         if rate > 0:
             left = (total - step) / rate
             m, s = divmod(int(left + 0.5), 60)
