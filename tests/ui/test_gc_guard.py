@@ -27,15 +27,19 @@ def test_cycles_are_freed_by_the_gui_thread_while_another_thread_allocates(qtbot
     for _ in range(50):
         Cyclic()
 
+    kept = []
+
     def churn():  # far more live containers than would trigger an automatic collection
-        junk = [[i] for i in range(100_000)]
-        assert len(junk) == 100_000
+        kept.append([[i] for i in range(100_000)])
 
     t = threading.Thread(target=churn, name="trainer")
     t.start()
     t.join()
     assert Cyclic.freed_in == []  # nothing was collected in the allocating thread
-    qtbot.waitUntil(lambda: len(Cyclic.freed_in) == 50, timeout=5000)
+    # The next tick collects (a full collection waits up to gc_guard.FULL_EVERY_S).
+    wait_ms = int(gc_guard.FULL_EVERY_S * 1000) + 5000
+    qtbot.waitUntil(lambda: len(Cyclic.freed_in) == 50, timeout=wait_ms)
+    kept.clear()
     assert set(Cyclic.freed_in) == {threading.main_thread().name}
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studio.core.lessons import lesson  # noqa: E402
+from studio.presets import PRESETS  # noqa: E402
 from studio.ui.main_window import MainWindow  # noqa: E402
 from studio.ui.panels.controls import set_field_text  # noqa: E402
 
@@ -53,7 +54,8 @@ def test_keys_play_pause_step_reset_and_choose_presets(qtbot, window):
     w.presentation.update_lesson()
     assert w.presentation.panel.title.text()  # the sidebar speaks of the run
     qtbot.keyClick(w, Qt.Key.Key_R)
-    assert w.controller.state == "idle" and w.controls.cfg.gan.hidden == 256  # the preset again
+    assert w.controller.state == "idle"
+    assert w.controls.cfg == PRESETS["gan-ring8"].config()  # the preset again
     qtbot.keyClick(w, Qt.Key.Key_3)
     assert w.controls.preset.currentText() == list(__import__("studio.presets").presets.PRESETS)[2]
 
