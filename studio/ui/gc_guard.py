@@ -16,10 +16,8 @@ import time
 from PySide6.QtCore import QCoreApplication, QTimer
 
 INTERVAL_MS = 500
-_timer: QTimer | None = None
-
-
 FULL_EVERY_S = 10.0  # a full collection walks every object (torch's included): ~10 ms
+_timer: QTimer | None = None
 _last_full = 0.0
 
 

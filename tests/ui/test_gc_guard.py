@@ -43,6 +43,19 @@ def test_cycles_are_freed_by_the_gui_thread_while_another_thread_allocates(qtbot
     assert set(Cyclic.freed_in) == {threading.main_thread().name}
 
 
-def test_collect_due_follows_the_thresholds():
-    gc.collect()
-    assert gc_guard.collect_due() == 0  # nothing allocated since: nothing due
+def test_collect_due_waits_for_the_threshold_then_collects():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        Cyclic.freed_in.clear()
+        Cyclic()
+        gc_guard.collect_due()
+        assert Cyclic.freed_in == []  # below every threshold: nothing collected yet
+        kept = [[i] for i in range(gc.get_threshold()[0] + 100)]
+        gc_guard.collect_due()
+        assert len(Cyclic.freed_in) == 1  # gen 0 passed its threshold: collected
+        kept.clear()
+    finally:
+        if was:
+            gc.enable()

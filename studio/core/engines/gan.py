@@ -59,7 +59,6 @@ class GANEngine(Engine):
         self.fixed_real = self.data.x[self.data.batch_indices(min(n_fixed, len(self.data)), self.gen)]
         self._set_reference()
         self._lr_scale: float | None = None
-        self._single = False  # single-step mode: every diagnostic on every update
         zero = torch.zeros((), device=device)
         self._last = {k: zero for k in self.metric_names}
 
@@ -117,9 +116,8 @@ class GANEngine(Engine):
         for f in dataclasses.fields(g):
             if f.metadata.get("live"):
                 setattr(self.cfg.gan, f.name, getattr(g, f.name))
-        self._lr_scale = None  # the next step sets the (decayed) learning rates
-        adam_set_lr(self.opt_g, g.lr_g * self.lr_scale(), (g.beta1, g.beta2))
-        adam_set_lr(self.opt_d, g.lr_d * self.lr_scale(), (g.beta1, g.beta2))
+        self._lr_scale = None  # new rates or betas: set them now, decayed as due
+        self._apply_lr_scale()
 
     def lr_scale(self) -> float:
         """1 until gan.lr_decay_from of the run, then falling linearly to 0 at the last step."""
@@ -133,12 +131,12 @@ class GANEngine(Engine):
         if scale != self._lr_scale:  # python floats only: no device work on most steps
             self._lr_scale = scale
             g = self.cfg.gan
-            for opt, lr in ((self.opt_g, g.lr_g), (self.opt_d, g.lr_d)):
-                for group in opt.param_groups:
-                    group["lr"] = lr * scale
+            adam_set_lr(self.opt_g, g.lr_g * scale, (g.beta1, g.beta2))
+            adam_set_lr(self.opt_d, g.lr_d * scale, (g.beta1, g.beta2))
 
     # -- training ----------------------------------------------------------------------------------
-    def _d_update(self):
+    def _d_update(self, diag: bool = True):
+        """One D update; `diag`: also measure D's gradient norm (see DIAG_EVERY)."""
         self._apply_lr_scale()
         g, bs = self.cfg.gan, self.cfg.train.batch_size
         real, y = self._real_batch(bs)
@@ -158,7 +156,7 @@ class GANEngine(Engine):
                                                self.gen)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
-        if self._diag_due():
+        if diag:
             self._last.update(grad_norm_d=grad_norm(self.D))
         self.opt_d.step()
         self._last.update(loss_d=loss_d.detach(),
@@ -166,7 +164,7 @@ class GANEngine(Engine):
                           d_fake=d_score(g.loss, logit_fake.detach()).mean())
         return fake, y
 
-    def _g_update(self, fake=None, y=None) -> None:
+    def _g_update(self, fake=None, y=None, diag: bool = True) -> None:
         self._apply_lr_scale()
         if fake is None:
             bs = self.cfg.train.batch_size
@@ -177,7 +175,6 @@ class GANEngine(Engine):
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self._last["loss_g"] = loss_g.detach()
-        diag = self._diag_due()
         if diag:
             self._last["grad_norm_g"] = grad_norm(self.G)
         self.opt_g.step()
@@ -188,36 +185,26 @@ class GANEngine(Engine):
             self._last.update(mode_metrics(fake, self.modes_t, self.data.mode_sigma))
         self.step_count += 1
 
-    def _diag_due(self) -> bool:
-        return self._single or self.step_count % DIAG_EVERY == 0
-
     def _result(self) -> StepResult:
         return StepResult(self.step_count, {k: self._last[k] for k in self.metric_names})
 
     def step(self) -> StepResult:
+        diag = self.step_count % DIAG_EVERY == 0
         for _ in range(self.cfg.gan.d_steps):
-            fake, y = self._d_update()
+            fake, y = self._d_update(diag)
         # G reuses the last D step's fakes: one G forward pass fewer per step.
-        self._g_update(fake, y)
+        self._g_update(fake, y, diag)
         return self._result()
 
     def step_d(self) -> StepResult:
         """One discriminator update alone (single-step mode); the step count counts G
         updates, so it stays where it is."""
-        self._single = True
-        try:
-            self._d_update()
-        finally:
-            self._single = False
+        self._d_update()
         return self._result()
 
     def step_g(self) -> StepResult:
         """One generator update alone, on fresh noise (single-step mode)."""
-        self._single = True
-        try:
-            self._g_update()
-        finally:
-            self._single = False
+        self._g_update()
         return self._result()
 
     # -- what the panels show --------------------------------------------------------------------
