@@ -42,9 +42,9 @@ ROWS = {
     "vae": ("VAE (MLP) 16x16 digits, batch 128", "vae-digits", {}),
     # Where per-step overhead dominates: a browser-demo-sized MLP (GAN Lab's are this small).
     "gan2d": ("2-D GAN ring of 8, MLP 2x32, batch 256", "gan-ring8",
-              {"gan.hidden": 32, "gan.layers": 2, "gan.pack": 1}),
+              {"gan.hidden": 32, "gan.layers": 2, "gan.pack": 1, "train.batch_size": 256}),
     # The preset as users run it (3x128, PacGAN pairs): compute-bound on a CPU thread.
-    "gan2d-preset": ("2-D GAN gan-ring8 preset, batch 256", "gan-ring8", {}),
+    "gan2d-preset": ("2-D GAN gan-ring8 preset, batch 128", "gan-ring8", {}),
 }
 QUICK_ROWS = ("dcgan28", "vae", "gan2d")
 

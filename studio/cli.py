@@ -122,6 +122,10 @@ def _train(args) -> int:
     ctx = distributed.init(cfg.train.device)
     main = ctx is None or ctx.is_main
     engine = make_engine(cfg, None if ctx is None else ctx.device)
+    if engine.cpu_threads:
+        import torch
+
+        torch.set_num_threads(engine.cpu_threads)
     if args.resume:
         engine.load_state_dict(ck["engine"])
         history = ck["history"]

@@ -33,12 +33,12 @@ _ALL = [
            "CPU).", {
         "model": "gan", "data.name": "ring8", "gan.latent_dim": 2, "gan.hidden": 128,
         "gan.layers": 3, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4, "gan.pack": 2,
-        "gan.lr_decay_from": 0.5, "train.batch_size": 256, "train.steps": 30000,
+        "gan.lr_decay_from": 0.5, "train.batch_size": 128, "train.steps": 50000,
         "train.preview_every": 100}),
     Preset("gan-grid25", "A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).", {
         "model": "gan", "data.name": "grid25", "gan.latent_dim": 2, "gan.hidden": 128,
         "gan.layers": 3, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4, "gan.pack": 2,
-        "gan.lr_decay_from": 0.5, "train.batch_size": 256, "train.steps": 25000,
+        "gan.lr_decay_from": 0.5, "train.batch_size": 128, "train.steps": 50000,
         "train.preview_every": 100}),
     Preset("gan-digits", "An MLP GAN draws handwritten digits (scikit-learn's, offline).", {
         "model": "gan", "data.name": "digits", "data.image_size": 16, "gan.latent_dim": 32,

@@ -108,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
 
-    import torch
-
-    torch.set_num_threads(args.threads)
     from ..bench import ROWS, row_config
+    from .worker import preload_torch, wait_for_torch
+
+    preload_torch(args.threads)  # as the window does: the worker's runs use this many
+    wait_for_torch()
     from .main_window import MainWindow, runs_root
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -24,11 +24,13 @@ EMIT_INTERVAL = 1 / 30  # seconds between updates sent to the GUI
 PREVIEW_INTERVAL = 0.2  # seconds: previews due more often than this wait (fast devices)
 
 _preload: threading.Thread | None = None
+_threads = 1  # intra-op threads the window trains with (set by preload_torch)
 
 
 def preload_torch(threads: int) -> None:
     """Import torch in a background thread and set its intra-op threads; runs wait for it."""
-    global _preload
+    global _preload, _threads
+    _threads = threads
 
     def load() -> None:
         import torch
@@ -151,6 +153,10 @@ class TrainingWorker(QObject):
                 raise DataError("download cancelled")
 
         engine = self.engine = make_engine(self.cfg, progress=progress)
+        import torch
+
+        # Set for every run: a run's threads carry over to the next run's thread.
+        torch.set_num_threads(min(engine.cpu_threads or _threads, _threads))
         rd = RunDir(self.run_dir, self.cfg, resume=self.resume is not None) if self.run_dir else None
         self._rd = rd
         if self.resume is not None:

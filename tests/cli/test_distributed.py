@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from studio.config import RunConfig
+from studio.presets import PRESETS
 from studio.core import distributed
 from studio.core.follow import RunFollower
 from studio.core.rundir import load_checkpoint
@@ -79,8 +80,9 @@ def test_one_run_directory_written_by_rank_0(gan_run):
     cfg = json.loads((run / "config.json").read_text())
     d = cfg.pop("distributed")
     assert d["world_size"] == 2 and d["backend"] == "gloo" and d["lr_scaling"] == "none"
-    assert d["per_rank_batch"] == 256 and d["effective_batch"] == 512
-    assert RunConfig.from_dict(cfg).train.batch_size == 256
+    bs = PRESETS["gan-ring8"].config().train.batch_size
+    assert d["per_rank_batch"] == bs and d["effective_batch"] == 2 * bs
+    assert RunConfig.from_dict(cfg).train.batch_size == bs
 
 
 def test_metrics_are_the_mean_over_ranks(gan_run):

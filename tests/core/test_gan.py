@@ -11,13 +11,13 @@ def test_ring8_preset_learns_most_modes():
     """A loose bound for CI; the real bar (8/8, >=95% high quality) is measured in the issue note."""
     cfg = PRESETS["gan-ring8"].config()
     cfg.set("train.device", "cpu")
-    cfg.set("train.steps", 2500)
+    cfg.set("train.steps", 4000)  # 0.54 high quality here, 8/8 modes (~10 s)
     e = make_engine(cfg)
     before = mode_stats(e.sample(2000)["points"], e.data.modes, e.data.mode_sigma)
     list(run(e, cfg.train.steps, every=50, preview_every=10**9))
     after = mode_stats(e.sample(2000)["points"], e.data.modes, e.data.mode_sigma)
     assert before["high_quality"] < 0.05
-    assert after["modes_covered"] >= 6 and after["high_quality"] > 0.3
+    assert after["modes_covered"] >= 7 and after["high_quality"] > 0.35
 
 
 def test_image_gan_shapes_and_preview():

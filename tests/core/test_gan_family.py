@@ -195,6 +195,33 @@ def test_training_on_a_drawing_swaps_the_data_and_survives_a_checkpoint():
         e.set_points(np.zeros((1, 2)))
 
 
+def test_g_and_d_work_in_the_datas_units_kept_by_drawings_and_checkpoints():
+    e = make_engine(gan_cfg(data="grid25", hidden=16), CPU)
+    x = e.data.x
+    mean, std = e.data_scale
+    assert torch.allclose(mean, x.mean(0), atol=1e-5)
+    assert float(std) == pytest.approx(float((x - x.mean(0)).pow(2).mean().sqrt()), rel=1e-5)
+    assert 2.5 < float(std) < 3.2  # the grid spans [-4, 4]
+    z = e._noise(500)
+    raw = e.G.net(z)
+    torch.testing.assert_close(e.G(z), raw * std + mean)  # G speaks the data's units
+    pts = x[:7]
+    torch.testing.assert_close(e.D(pts), e.D.net((pts - mean) / std).squeeze(1))
+    # A drawing changes the data, not the units G has learnt in.
+    e.set_points(np.random.default_rng(0).normal(0, 0.1, (100, 2)).astype(np.float32))
+    assert torch.equal(e.data_scale[1], std)
+    state = e.state_dict()
+    e2 = make_engine(gan_cfg(data="ring8", hidden=16), CPU)  # other data: other units
+    assert not torch.equal(e2.data_scale[1], std)
+    e2.load_state_dict(state)
+    assert torch.equal(e2.G.scale.std, std) and torch.equal(e2.D.scale.mean, mean)
+    # A checkpoint saved before the units existed loads as it was trained: no scaling.
+    for k in ("data_mean", "data_std"):
+        state.pop(k)
+    e2.load_state_dict(state)
+    torch.testing.assert_close(e2.G(z), e2.G.net(z))
+
+
 def test_checkpoint_round_trip_of_a_conditional_dcgan():
     cfg = gan_cfg(arch="dcgan", conditional=True, image_size=16)
     e = make_engine(cfg, CPU)

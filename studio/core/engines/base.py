@@ -27,6 +27,8 @@ class Engine(ABC):
     kind = "points"  # "points" or "images": what preview() and sample() return
     metric_names: tuple[str, ...] = ()
     done = False  # True once the model has converged (EM): the runner stops there
+    # Intra-op CPU threads this engine trains best on; None: as many as the caller allows.
+    cpu_threads: int | None = None
 
     def __init__(self) -> None:
         self.step_count = 0

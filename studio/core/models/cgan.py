@@ -13,7 +13,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _sn
 
 from ..losses import pack as _pack
-from .mlp import mlp
+from .mlp import DataScale, mlp
 
 
 class _Label(nn.Module):
@@ -40,6 +40,7 @@ class CondMLPGenerator(nn.Module):
         self.label = _Label(num_classes, embed_dim) if num_classes else None
         n_in = latent_dim + (self.label.dim if self.label else 0)
         self.net = mlp(n_in, hidden, layers, math.prod(out_shape), act=nn.ReLU)
+        self.scale = DataScale(math.prod(out_shape), inverse=False)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         if self.label is not None:
@@ -47,8 +48,7 @@ class CondMLPGenerator(nn.Module):
                 raise ValueError("a conditional generator needs labels y")
             z = torch.cat([z, self.label(y, z.dtype)], 1)
         x = self.net(z)
-        if self.tanh:
-            x = torch.tanh(x)
+        x = torch.tanh(x) if self.tanh else self.scale(x)
         return x.view(-1, *self.out_shape)
 
 
@@ -68,6 +68,7 @@ class CondMLPDiscriminator(nn.Module):
         self.pack, self.num_classes, self.minibatch_std = pack, num_classes, minibatch_std
         self.label = _Label(num_classes, embed_dim) if num_classes else None
         n_in = pack * (math.prod(in_shape) + (self.label.dim if self.label else 0))
+        self.scale = DataScale(math.prod(in_shape), inverse=True)
         body = mlp(n_in, hidden, layers, 1)
         self.body = body[:-1]  # hidden layers
         self.head = nn.Linear(body[-1].in_features + int(minibatch_std), 1)
@@ -78,7 +79,7 @@ class CondMLPDiscriminator(nn.Module):
             self.head = _sn(self.head)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        x = x.flatten(1)
+        x = self.scale(x.flatten(1))
         if self.label is not None:
             if y is None:
                 raise ValueError("a conditional discriminator needs labels y")
