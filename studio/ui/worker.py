@@ -259,6 +259,8 @@ class TrainingWorker(QObject):
         return 20 if getattr(self.engine, "kind", "") == "points" else 5
 
     def _wait_while_paused(self) -> None:
+        # Rate 0: the window shows this exact step (it thins out updates while a run streams).
+        self.progress.emit(self.engine.step_count, self.cfg.train.steps, 0.0)
         self.paused.emit(True)
         while self._pause.is_set() and not self._stop.is_set():
             self._handle_requests()

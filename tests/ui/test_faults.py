@@ -61,8 +61,9 @@ def test_out_of_memory_pauses_with_a_smaller_batch_suggested(qtbot, window):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
     engine.step = oom
     qtbot.waitUntil(lambda: w.controller.state == "paused" and bool(w.shown), timeout=30000)
-    assert "Out of memory" in w.shown[-1] and "batch size 256" in w.shown[-1]
-    assert "batch size to 128" in w.shown[-1]
+    bs = w.controls.cfg.train.batch_size
+    assert "Out of memory" in w.shown[-1] and f"batch size {bs}" in w.shown[-1]
+    assert f"batch size to {bs // 2}" in w.shown[-1]
     engine.step = real_step
     step = w.step
     w.controls.pause_btn.click()  # resume: the run is intact

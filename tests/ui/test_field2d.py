@@ -214,3 +214,25 @@ def test_conditional_sample_panel_rows_and_label_picker(qtbot):
     assert panel.gen_view.isVisible() and "Label 7" in panel.gen_caption.text()
     panel.show_preview(e.generate_preview("seventy", 4))
     assert "Cannot generate" in panel.gen_caption.text()
+
+
+def test_sample_panel_behind_another_tab_draws_its_latest_preview_when_shown(qtbot):
+    from PySide6.QtWidgets import QTabWidget
+
+    e = make_engine(ring_cfg())
+    tabs = QTabWidget()
+    panel = SamplePanel()
+    tabs.addTab(Field2DPanel(), "field")
+    tabs.addTab(panel, "samples")
+    show(qtbot, tabs)
+    first = e.preview()
+    e.step()
+    second = e.preview()
+    panel.show_preview(first)
+    panel.show_preview(second)
+    assert panel.updates == 2 and panel.last is second
+    assert len(panel.fake.data) == 0  # hidden: nothing drawn yet (the GUI thread is spared)
+    tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: len(panel.fake.data) == len(second["fake"]), timeout=2000)
+    np.testing.assert_allclose(panel.fake.getData()[0], second["fake"][:, 0], rtol=1e-6)
+    assert f"step {second['step']:,}" in panel.caption.text()

@@ -133,6 +133,7 @@ class ControlPanel(QWidget):
         self.progress.setFormat(self.tr("%v / %m steps"))
         self.rate_label = QLabel(self.tr("Ready"))
         self._rate_shown = -1.0  # time.monotonic() of the last rate text
+        self._bar_shown = -1.0  # and of the last progress bar value
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -269,9 +270,13 @@ class ControlPanel(QWidget):
         self.stop_btn.setEnabled(self._running)
 
     def set_progress(self, step: int, total: int, rate: float) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(step)
         now = time.monotonic()
+        # The bar at most 10 times a second while a run streams (rate > 0): each setValue
+        # costs the GUI thread time that a small model's training waits for (the GIL).
+        if rate <= 0 or now - self._bar_shown >= 0.1:
+            self._bar_shown = now
+            self.progress.setMaximum(max(total, 1))
+            self.progress.setValue(step)
         # The rate text at most 4 times a second: a new text re-lays out the panel, and the
         # GUI thread's Python time is taken from a small model's training (they share the GIL).
         if rate > 0 and now - self._rate_shown < 0.25:

@@ -18,6 +18,7 @@ class SamplePanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.last: dict | None = None
+        self._stale = False  # a preview arrived while hidden
         self.generated: dict | None = None
         self._row_texts: list[pg.TextItem] = []
         self.updates = 0
@@ -90,6 +91,10 @@ class SamplePanel(QWidget):
     def show_preview(self, p: dict) -> None:
         self.last = p
         self.updates += 1
+        if p.get("kind") != "generated" and not self.isVisible():
+            self._stale = True  # behind another tab: drawn when shown (showEvent)
+            return
+        self._stale = False
         step = p.get("step", 0)
         if p.get("kind") == "images":
             self.stack.setCurrentWidget(self.image_view)
@@ -122,6 +127,11 @@ class SamplePanel(QWidget):
 
         elif p.get("kind") == "generated":
             self._show_generated(p)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale and self.last is not None:
+            self.show_preview(self.last)
 
     def _show_row_labels(self, p: dict) -> None:
         names = p.get("row_labels") or []

@@ -117,7 +117,7 @@ class VAELossPanel(pg.PlotWidget):
     def _curve(self, name: str) -> pg.PlotDataItem:
         if name not in self._curves:
             base = name.split("_")[-1]
-            pen = pg.mkPen(CURVE_COLOURS.get(base, "#888"), width=2,
+            pen = pg.mkPen(CURVE_COLOURS.get(base, "#888"), width=1,
                            style=pg.QtCore.Qt.PenStyle.DashLine if name.startswith("ae_")
                            else pg.QtCore.Qt.PenStyle.SolidLine)
             c = self.plot(name=name, pen=pen)
