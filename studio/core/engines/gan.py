@@ -44,8 +44,9 @@ class GANEngine(Engine):
         self.num_classes = self.data.num_classes if g.conditional else 0
         self.G, self.D = (m.to(device) for m in build_models(g, self.data, self.num_classes))
         if self.kind == "points":
-            # Ops on a 2-D batch are too small to split: one thread was faster than two
-            # (a gan-grid25 run: 138 s against 163 s on two cores).
+            # Ops on a 2-D batch are too small to split well: on 2 cores gan-grid25 took
+            # 2.5 ms/step on one thread, 2.3-3.2 on two (OpenMP threads stall whenever
+            # anything else runs), so one thread is the steady choice.
             self.cpu_threads = 1
             # G and D work in units of the data's spread (kept when the user draws new points).
             x = self.data.x.float()
