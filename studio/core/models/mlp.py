@@ -1,4 +1,4 @@
-"""Fully connected generator and discriminator (vanilla GAN on points or flattened images)."""
+"""MLP pieces: the layer stack, the plain discriminator, and DataScale (2-D data units)."""
 from __future__ import annotations
 
 import math
