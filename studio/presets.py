@@ -27,19 +27,17 @@ class Preset:
         return self.settings.get("data.name", "ring8")
 
 
+# The 2-D recipe (both point presets): PacGAN's pairs keep every mode; the falling learning
+# rates sharpen the points onto them.
+_GAN_2D = {"model": "gan", "gan.latent_dim": 2, "gan.hidden": 128, "gan.layers": 3,
+           "gan.lr_g": 2e-4, "gan.lr_d": 2e-4, "gan.pack": 2, "gan.lr_decay_from": 0.5,
+           "train.batch_size": 128, "train.steps": 50000, "train.preview_every": 100}
+
 _ALL = [
-    # PacGAN's pairs keep every mode; the falling learning rates sharpen the points onto them.
     Preset("gan-ring8", "A GAN learns a ring of 8 tight Gaussians (2-D, about two minutes on "
-           "CPU).", {
-        "model": "gan", "data.name": "ring8", "gan.latent_dim": 2, "gan.hidden": 128,
-        "gan.layers": 3, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4, "gan.pack": 2,
-        "gan.lr_decay_from": 0.5, "train.batch_size": 128, "train.steps": 50000,
-        "train.preview_every": 100}),
-    Preset("gan-grid25", "A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).", {
-        "model": "gan", "data.name": "grid25", "gan.latent_dim": 2, "gan.hidden": 128,
-        "gan.layers": 3, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4, "gan.pack": 2,
-        "gan.lr_decay_from": 0.5, "train.batch_size": 128, "train.steps": 50000,
-        "train.preview_every": 100}),
+           "CPU).", {**_GAN_2D, "data.name": "ring8"}),
+    Preset("gan-grid25", "A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).",
+           {**_GAN_2D, "data.name": "grid25"}),
     Preset("gan-digits", "An MLP GAN draws handwritten digits (scikit-learn's, offline).", {
         "model": "gan", "data.name": "digits", "data.image_size": 16, "gan.latent_dim": 32,
         "gan.hidden": 256, "gan.layers": 2, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,

@@ -39,7 +39,7 @@ def test_start_shows_progress_curves_and_changing_samples(qtbot, window):
     first = w.view.samples.last["fake"].copy()
     qtbot.waitUntil(lambda: w.step >= 100 and w.losses.point_count() >= 100, timeout=60000)
     qtbot.waitUntil(lambda: not np.array_equal(w.view.samples.last["fake"], first), timeout=60000)
-    # The bar follows within a tenth of a second (it is thinned out while a run streams).
+    # The bar follows within a quarter second (it is thinned out while a run streams).
     qtbot.waitUntil(lambda: w.controls.progress.value() >= 100, timeout=2000)
     assert "steps/s" in w.controls.rate_label.text() or w.controls.rate_label.text() == "Done"
     assert len(w.losses.curves["loss_g"].getData()[0]) > 0

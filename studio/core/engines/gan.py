@@ -70,10 +70,14 @@ class GANEngine(Engine):
         zero = torch.zeros((), device=device)
         self._last = {k: zero for k in self.metric_names}
 
+    @property
+    def data_scale(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(mean, std) of the units G and D work in (2-D data)."""
+        return self.G.scale.mean, self.G.scale.std
+
     def _set_data_scale(self, mean: torch.Tensor, std: torch.Tensor) -> None:
-        self.data_scale = (mean.to(self.device), std.to(self.device))
-        self.G.scale.set(*self.data_scale)
-        self.D.scale.set(*self.data_scale)
+        self.G.scale.set(mean, std)
+        self.D.scale.set(mean, std)
 
     # -- data-dependent references -------------------------------------------------------------
     def _set_reference(self) -> None:
@@ -322,7 +326,7 @@ class GANEngine(Engine):
         if self.data.name == "drawing":
             s["drawing"] = self.data.x.cpu()
         if self.kind == "points":
-            s["data_mean"], s["data_std"] = (t.cpu() for t in self.data_scale)
+            s["data_mean"], s["data_std"] = (t.cpu().clone() for t in self.data_scale)
         return s
 
     def load_state_dict(self, state: dict) -> None:
@@ -331,7 +335,7 @@ class GANEngine(Engine):
         if "data_mean" in state:
             self._set_data_scale(state["data_mean"], state["data_std"])
         elif self.kind == "points":  # saved before G and D learnt in the data's units
-            self._set_data_scale(torch.zeros(2), torch.ones(()))
+            self._set_data_scale(torch.zeros_like(self.data_scale[0]), torch.ones(()))
         self.G.load_state_dict(state["G"])
         self.D.load_state_dict(state["D"])
         self.opt_g.load_state_dict(state["opt_g"])

@@ -132,8 +132,7 @@ class ControlPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("%v / %m steps"))
         self.rate_label = QLabel(self.tr("Ready"))
-        self._rate_shown = -1.0  # time.monotonic() of the last rate text
-        self._bar_shown = -1.0  # and of the last progress bar value
+        self._shown = -1.0  # time.monotonic() of the last progress shown
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -270,18 +269,15 @@ class ControlPanel(QWidget):
         self.stop_btn.setEnabled(self._running)
 
     def set_progress(self, step: int, total: int, rate: float) -> None:
+        # While a run streams (rate > 0), the bar and the rate text at most 4 times a second:
+        # each update re-lays out the panel, GUI-thread time a small model's training waits
+        # for (they share the GIL). Rate 0 (paused, single step, done) shows the exact step.
         now = time.monotonic()
-        # The bar at most 10 times a second while a run streams (rate > 0): each setValue
-        # costs the GUI thread time that a small model's training waits for (the GIL).
-        if rate <= 0 or now - self._bar_shown >= 0.1:
-            self._bar_shown = now
-            self.progress.setMaximum(max(total, 1))
-            self.progress.setValue(step)
-        # The rate text at most 4 times a second: a new text re-lays out the panel, and the
-        # GUI thread's Python time is taken from a small model's training (they share the GIL).
-        if rate > 0 and now - self._rate_shown < 0.25:
+        if rate > 0 and now - self._shown < 0.25:
             return
-        self._rate_shown = now
+        self._shown = now
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(step)
         if rate > 0:
             left = (total - step) / rate
             m, s = divmod(int(left + 0.5), 60)
