@@ -6,6 +6,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from .core.memory import keep_freed_memory
+
+    keep_freed_memory()  # before any training: steps then reuse freed memory
     if argv and argv[0] not in ("--preset", "--lang"):
         from .cli import main as cli_main
         return cli_main(argv)

@@ -8,8 +8,10 @@ the median over its segments:
   c  window  the studio's worker in the real main window, every panel live (offscreen Qt, in a
              subprocess: this module never imports Qt)
   d  script  a script-style loop: a torchvision-style Dataset of PIL images, ToTensor (+
-             Normalize), a DataLoader, `.item()` on the losses every step
-No Qt is imported here.
+             Normalize), a DataLoader, plain Adam, `.item()` on the losses every step (in a
+             plain subprocess: studio/bench_script.py)
+a and b run in this process with the studio's process settings, as `main.py train` has them
+(studio.core.memory). No Qt is imported here.
 """
 from __future__ import annotations
 
@@ -28,9 +30,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .bench_script import SCRIPT_WORKERS
 from .presets import PRESETS
 
-SCRIPT_WORKERS = 2  # DataLoader workers of the script-style image loops (pytorch/examples dcgan)
 TINY_ENV = "GENERATIVE_STUDIO_BENCH_TINY"  # tests: a few steps per loop, numbers meaningless
 
 # name -> (title, preset, overrides)
@@ -87,7 +89,7 @@ class _Loop:
         return n * self.bs, time.perf_counter() - t
 
     def close(self) -> None:
-        """Most loops hold nothing to free; Script stops its DataLoader workers."""
+        """The in-process loops hold nothing to free."""
 
 
 class LimitGAN(_Loop):
@@ -170,128 +172,40 @@ class Runner(_Loop):
         return n * self.bs, time.perf_counter() - t
 
 
-class _PILDigits(torch.utils.data.Dataset):
-    """What a script would write: PIL images in memory, torchvision transforms per item."""
+class Child:
+    """A loop in a subprocess (`python -m MODULE --row ...`), one segment per request over its
+    stdin: "N" -> one JSON line with the steps done and the seconds they took."""
 
-    def __init__(self, x: torch.Tensor, transform):
-        from PIL import Image
-
-        u8 = (x.squeeze(1).cpu().numpy() * 255).round().astype(np.uint8)
-        self.images = [Image.fromarray(a, mode="L") for a in u8]
-        self.transform = transform
-
-    def __len__(self) -> int:
-        return len(self.images)
-
-    def __getitem__(self, i):
-        return self.transform(self.images[i]), 0
-
-
-class Script(_Loop):
-    """pytorch/examples style: DataLoader over a Dataset object, `.item()` every step."""
-
-    def __init__(self, cfg):
-        super().__init__(cfg)
-        e = self.engine
-        if e.kind == "images":
-            from torchvision import transforms
-
-            tf = [transforms.ToTensor()]
-            if cfg.model == "gan":
-                tf.append(transforms.Normalize((0.5,), (0.5,)))  # to [-1, 1], G's tanh range
-            ds = _PILDigits(e.data.x, transforms.Compose(tf))
-            workers = SCRIPT_WORKERS
-        else:
-            ds = torch.utils.data.TensorDataset(e.data.x.cpu(), torch.zeros(len(e.data)))
-            workers = 0  # points: worker processes would only add overhead
-        self.workers = workers
-        self.loader = torch.utils.data.DataLoader(ds, batch_size=self.bs, shuffle=True,
-                                                  num_workers=workers, drop_last=True)
-        self._it = self._batches()
-        self.logged: list[tuple[float, ...]] = []
-
-    def _batches(self):
-        while True:  # epochs, as a script's outer loop
-            for x, _ in self.loader:
-                yield x
-
-    def run(self, n: int) -> tuple[int, float]:
-        _sync(self.device)
-        t = time.perf_counter()
-        for _ in range(n):
-            x = next(self._it).to(self.device)
-            self.logged.append(self._gan(x) if self.cfg.model == "gan" else self._vae(x))
-        return n * self.bs, time.perf_counter() - t
-
-    def _gan(self, real) -> tuple[float, ...]:
-        e = self.engine
-        out_real = e.D(real)
-        fake = e.G(torch.randn(len(real), self.cfg.gan.latent_dim, device=self.device))
-        out_fake = e.D(fake.detach())
-        err_d = (F.binary_cross_entropy_with_logits(out_real, torch.ones_like(out_real))
-                 + F.binary_cross_entropy_with_logits(out_fake, torch.zeros_like(out_fake)))
-        e.opt_d.zero_grad()
-        err_d.backward()
-        e.opt_d.step()
-        out = e.D(fake)
-        err_g = F.binary_cross_entropy_with_logits(out, torch.ones_like(out))
-        e.opt_g.zero_grad()
-        err_g.backward()
-        e.opt_g.step()
-        return (err_d.item(), err_g.item(), torch.sigmoid(out_real).mean().item(),
-                torch.sigmoid(out_fake).mean().item(), torch.sigmoid(out).mean().item())
-
-    def _vae(self, x) -> tuple[float, ...]:
-        m = self.engine.model
-        mu, logvar = m.encode(x)
-        z = mu + (0.5 * logvar).exp() * torch.randn_like(mu)
-        recon = F.binary_cross_entropy_with_logits(m.logits(z), x, reduction="sum") / len(x)
-        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1).mean()
-        loss = recon + self.engine.beta_now() * kl
-        m.opt.zero_grad()
-        loss.backward()
-        m.opt.step()
-        return (loss.item(),)
-
-    def close(self) -> None:
-        self._it.close()  # shuts the DataLoader's worker processes down
-
-
-class Window:
-    """The main window in a subprocess (`python -m studio.ui.bench_gui`), one segment per
-    request over its stdin; it reports steps, seconds and the GUI thread's timer latencies."""
-
-    def __init__(self, row: str, device: str, threads: int):
+    def __init__(self, module: str, row: str, device: str, threads: int):
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
         self._tmp = tempfile.TemporaryDirectory(prefix="studio-bench-")
         env["GENERATIVE_STUDIO_RUNS"] = self._tmp.name
         # A file, not a pipe: a chatty child could fill a pipe nobody reads and stall.
         self._err = open(Path(self._tmp.name) / "stderr.txt", "w+")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "studio.ui.bench_gui", "--row", row, "--device", device,
+            [sys.executable, "-m", module, "--row", row, "--device", device,
              "--threads", str(threads)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err, text=True,
             env=env)
         self.bs = row_config(row, device).train.batch_size
-        self.latencies: list[float] = []
-        self.cpu = {"gui_cpu_s": 0.0, "process_cpu_s": 0.0, "seconds": 0.0}
-        self._reply()  # "ready": the run has started and is paused
+        self.ready = self._reply()  # set up (the window: the run has started and is paused)
 
     def _reply(self) -> dict:
         line = self.proc.stdout.readline()
         if not line:
             self._err.seek(0)
             err = self._err.read()
-            raise RuntimeError(f"the window benchmark ended early:\n{err[-2000:]}")
+            raise RuntimeError(f"the benchmark's {self.proc.args[2]} ended early:\n"
+                               f"{err[-2000:]}")
         return json.loads(line)
 
-    def run(self, n: int) -> tuple[int, float]:
+    def segment(self, n: int) -> dict:
         self.proc.stdin.write(f"{n}\n")
         self.proc.stdin.flush()
-        r = self._reply()
-        self.latencies += r["latencies_ms"]
-        for k in self.cpu:
-            self.cpu[k] += r[k]
+        return self._reply()
+
+    def run(self, n: int) -> tuple[int, float]:
+        r = self.segment(n)
         return r["steps"] * self.bs, r["seconds"]
 
     def close(self) -> None:
@@ -307,6 +221,23 @@ class Window:
         self.proc.stdin.close()
         self._err.close()
         self._tmp.cleanup()
+
+
+class Window(Child):
+    """The main window in a subprocess (`python -m studio.ui.bench_gui`); it also reports the
+    GUI thread's timer latencies and CPU time."""
+
+    def __init__(self, row: str, device: str, threads: int):
+        super().__init__("studio.ui.bench_gui", row, device, threads)
+        self.latencies: list[float] = []
+        self.cpu = {"gui_cpu_s": 0.0, "process_cpu_s": 0.0, "seconds": 0.0}
+
+    def run(self, n: int) -> tuple[int, float]:
+        r = self.segment(n)
+        self.latencies += r["latencies_ms"]
+        for k in self.cpu:
+            self.cpu[k] += r[k]
+        return r["steps"] * self.bs, r["seconds"]
 
 
 # -- measuring ------------------------------------------------------------------------------------
@@ -330,7 +261,7 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
         loops["a"] = limit_cls(cfg)
         loops["b"] = Runner(cfg)
         loops["c"] = Window(name, device, threads)
-        loops["d"] = Script(cfg)
+        loops["d"] = Child("studio.bench_script", name, device, threads)
         other = os.cpu_count() or 1  # torch's own default: one thread per core
         if other != threads:
             loops["a_threads"] = AtThreads(limit_cls(cfg), other, 3 * s["seconds"] + 1)
@@ -365,7 +296,7 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
                 "limit": med["a"], "runner": med["b"], "window": med["c"], "script": med["d"],
                 "b_over_a": med["b"] / med["a"], "c_over_a": med["c"] / med["a"],
                 "a_over_d": med["a"] / med["d"], "b_over_d": med["b"] / med["d"],
-                "script_workers": loops["d"].workers, "threads": threads,
+                "script_workers": loops["d"].ready["workers"], "threads": threads,
                 "limit_other_threads": ({"threads": os.cpu_count(), "rate": med["a_threads"],
                                          "over_a": med["a_threads"] / med["a"]}
                                         if "a_threads" in med else None),
@@ -503,7 +434,9 @@ def bench_memory(s: dict, device: str) -> dict:
 def run_bench(device: str = "cpu", quick: bool = False, threads: int | None = None,
               say=print) -> dict:
     from .core.devices import pick_device
+    from .core.memory import keep_freed_memory
 
+    keep_freed_memory()  # a and b as `main.py train` runs (main.py has set it already)
     dev = pick_device(device)
     threads = threads or default_threads()
     torch.set_num_threads(threads)

@@ -10,7 +10,10 @@ import csv
 import io
 import json
 import os
+import queue
+import threading
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -137,6 +140,46 @@ class RunDir:
         Image.fromarray(img).save(buf, format="PNG")
         atomic_write_bytes(out, buf.getvalue())
         return out
+
+
+class BackgroundWriter:
+    """Runs file writes in a thread of its own, in the order given, so that training does not
+    wait for them: the window hands over metric rows and preview pictures and trains on (PNG
+    encoding and fsync release the GIL). `on_error(OSError)` is called in the writer's thread.
+    """
+
+    def __init__(self, on_error: Callable[[OSError], None]):
+        self._queue: queue.Queue = queue.Queue()
+        self._on_error = on_error
+        self._thread = threading.Thread(target=self._loop, name="run-dir-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable, *args) -> None:
+        self._queue.put((fn, args))
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                fn, args = item
+                try:
+                    fn(*args)
+                except OSError as e:
+                    self._on_error(e)
+            finally:
+                self._queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until everything submitted so far is written (or has failed)."""
+        self._queue.join()
+
+    def close(self) -> None:
+        """Write what is queued, then end the thread. (It waits on the queue, not with
+        Thread.join: join would register a QThread caller with `threading` for good.)"""
+        self._queue.put(None)
+        self._queue.join()
 
 
 def _fmt(v):

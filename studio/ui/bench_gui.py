@@ -109,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from ..bench import ROWS, row_config
+    from ..core.memory import keep_freed_memory
     from .worker import preload_torch, wait_for_torch
 
+    keep_freed_memory()  # as main.py does
     preload_torch(args.threads)  # as the window does: the worker's runs use this many
     wait_for_torch()
     from .main_window import MainWindow, runs_root

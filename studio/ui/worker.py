@@ -84,6 +84,7 @@ class TrainingWorker(QObject):
         self.bad_step: int | None = None  # the step at which the run diverged, if it did
         self._disk_warned = False
         self._rd = None
+        self._writer = None  # the run directory's BackgroundWriter while a run writes one
 
     # -- called from the GUI thread ------------------------------------------------------
     def request_stop(self) -> None:
@@ -140,7 +141,7 @@ class TrainingWorker(QObject):
     def _work(self) -> None:
         from ..core.data import DataError
         from ..core.engines import make_engine
-        from ..core.rundir import RunDir
+        from ..core.rundir import BackgroundWriter, RunDir
 
         last = [0.0]
 
@@ -159,6 +160,14 @@ class TrainingWorker(QObject):
         torch.set_num_threads(min(engine.cpu_threads or _threads, _threads))
         rd = RunDir(self.run_dir, self.cfg, resume=self.resume is not None) if self.run_dir else None
         self._rd = rd
+        self._writer = BackgroundWriter(self._disk_failed) if rd else None
+        try:
+            self._run(engine, rd)
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+
+    def _run(self, engine, rd) -> None:
         if self.resume is not None:
             engine.load_state_dict(self.resume["engine"])
             if rd:
@@ -200,12 +209,12 @@ class TrainingWorker(QObject):
                 for k, v in r.metrics.items():
                     self.history.setdefault(k, []).append(float(v))
             if rd:
-                self._disk(rd.append_metrics, batch)
+                self._writer.submit(rd.append_metrics, batch)
             last = batch[-1]
             if last.preview is not None:
                 self.preview.emit(last.preview)
                 if rd:
-                    self._disk(rd.save_preview, last.step, last.preview)
+                    self._writer.submit(rd.save_preview, last.step, last.preview)
             now = time.perf_counter()
             if now - last_emit >= EMIT_INTERVAL or last.diverged or self._pause.is_set():
                 self._flush(pending)
@@ -240,19 +249,14 @@ class TrainingWorker(QObject):
                                 self.engine.step_count, bs, max(1, bs // 2)))
         self._pause.set()
 
-    def _disk(self, fn, *args) -> bool:
-        """Write to the run directory; a full or read-only disk is reported, not fatal.
-        Writes are atomic, so what was saved before stays readable."""
-        try:
-            fn(*args)
-            return True
-        except OSError as e:
-            if not self._disk_warned:
-                self._disk_warned = True
-                self.warning.emit(_fill(_tr("Could not write to the run directory (%1). "
-                                            "Training goes on and everything saved so far is "
-                                            "intact; free some space."), e))
-            return False
+    def _disk_failed(self, e: OSError) -> None:
+        """A full or read-only disk is reported (once), not fatal: writes are atomic, so what
+        was saved before stays readable. Called from the writer's thread too."""
+        if not self._disk_warned:
+            self._disk_warned = True
+            self.warning.emit(_fill(_tr("Could not write to the run directory (%1). Training "
+                                        "goes on and everything saved so far is intact; free "
+                                        "some space."), e))
 
     def _every(self) -> int:
         # Small batches of steps keep pause/stop snappy; 2-D steps are cheap, so group more.
@@ -309,7 +313,7 @@ class TrainingWorker(QObject):
         for k, v in r.metrics.items():
             self.history.setdefault(k, []).append(float(v))
         if self._rd:
-            self._disk(self._rd.append_metrics, [r])
+            self._writer.submit(self._rd.append_metrics, [r])
         self._flush([r])
         self.preview.emit(e.preview())
         self.progress.emit(e.step_count, self.cfg.train.steps, 0.0)
@@ -325,7 +329,11 @@ class TrainingWorker(QObject):
 
     def _checkpoint(self, rd) -> None:
         if rd is not None and self.engine is not None and self.bad_step is None:
-            self._disk(rd.save_checkpoint, self.engine, self.history)
+            self._writer.flush()  # metrics.csv reaches the checkpoint's step first
+            try:
+                rd.save_checkpoint(self.engine, self.history)
+            except OSError as e:
+                self._disk_failed(e)
 
 
 class TrainingController(QObject):
@@ -386,6 +394,7 @@ class TrainingController(QObject):
         return ok
 
     def _on_started(self, _device: str) -> None:
+        gc_guard.settle()  # torch and the engine are loaded: freeze them out of collections
         self._set_state("running")
 
     def _on_paused(self, on: bool) -> None:

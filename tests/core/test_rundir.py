@@ -81,3 +81,27 @@ def test_rundir_writes_config_metrics_and_samples(tmp_path):
         ["step_0000010.png", "step_0000020.png"]
     rd.truncate_metrics(5)
     assert len((tmp_path / "run" / "metrics.csv").read_text().splitlines()) == 6
+
+
+def test_background_writer_keeps_order_reports_errors_and_goes_on(tmp_path):
+    from studio.core.rundir import BackgroundWriter
+
+    errors = []
+    out = tmp_path / "log.txt"
+
+    def write(text):
+        if text == "bad":
+            raise OSError(28, "No space left on device")
+        with open(out, "a") as f:
+            f.write(text + "\n")
+
+    w = BackgroundWriter(errors.append)
+    for i in range(200):
+        w.submit(write, "bad" if i == 100 else str(i))
+    w.flush()  # everything submitted so far is on disk now
+    lines = out.read_text().split()
+    assert lines == [str(i) for i in range(200) if i != 100]
+    assert len(errors) == 1 and errors[0].errno == 28
+    w.submit(write, "last")
+    w.close()
+    assert out.read_text().split()[-1] == "last"

@@ -77,7 +77,9 @@ def test_start_twice_runs_one_thread_and_threads_return_to_baseline(qtbot, windo
     w._on_start()  # a second Start (shortcut, double click) while the first is starting
     qtbot.waitUntil(lambda: w.step >= 20, timeout=30000)
     assert w.controller.thread is not None
-    assert threading.active_count() <= before + 1
+    # One run: its training thread and its run directory's writer, nothing more.
+    assert threading.active_count() <= before + 2
+    assert [t.name for t in threading.enumerate()].count("run-dir-writer") == 1
     w.controller.wait()
     assert w.controller.thread is None and w.controller.state == "idle"
     qtbot.waitUntil(lambda: threading.active_count() <= before, timeout=10000)

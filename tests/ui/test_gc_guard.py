@@ -59,3 +59,26 @@ def test_collect_due_waits_for_the_threshold_then_collects():
     finally:
         if was:
             gc.enable()
+
+
+def test_settle_frees_garbage_freezes_survivors_and_thaws_them_next_time():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        Cyclic.freed_in.clear()
+        Cyclic()  # garbage before a run starts
+        survivor = Cyclic()  # alive when the run starts
+        gc_guard.settle()
+        assert len(Cyclic.freed_in) == 1
+        assert gc.get_freeze_count() > 0
+        # A full collection now skips the frozen survivor, even once it is garbage...
+        del survivor
+        gc.collect()
+        assert len(Cyclic.freed_in) == 1
+        # ...until the next run's settle() thaws it: nothing is kept for good.
+        gc_guard.settle()
+        assert len(Cyclic.freed_in) == 2
+    finally:
+        gc.unfreeze()
+        if was:
+            gc.enable()

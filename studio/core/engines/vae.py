@@ -18,7 +18,7 @@ from ..data import DataError, load_dataset
 from ..devices import make_generator
 from ..latent import tile
 from ..models.ae import make_encoder_decoder
-from .base import Engine, StepResult, adam_set_lr
+from .base import Engine, StepResult, adam, adam_set_lr
 
 N_RECON = 16  # reconstruction pairs in the preview
 N_PRIOR = 64  # prior samples in the preview (the same codes for AE and VAE)
@@ -47,8 +47,8 @@ class LatentModel:
         torch.manual_seed(cfg.train.seed)  # same seed: AE and VAE start from the same weights
         enc, dec = make_encoder_decoder(v, shape, variational, num_classes)
         self.enc, self.dec = enc.to(device), dec.to(device)
-        self.opt = torch.optim.Adam(list(self.enc.parameters()) + list(self.dec.parameters()),
-                                    lr=v.lr)
+        self.opt = adam(list(self.enc.parameters()) + list(self.dec.parameters()), v.lr,
+                        (0.9, 0.999), device)
         self.lock = threading.Lock()
         self._explore_x, self._explore_y = explore_x, explore_y
 
