@@ -93,7 +93,9 @@ class _Loop:
 
 
 class LimitGAN(_Loop):
-    """The engine's G, D, optimisers and on-device data; one D and one G update, nothing else."""
+    """The engine's G, D, optimisers and on-device data, and its step's arithmetic (one D pass
+    over real and fake where the engine makes one; only G's gradients in G's update); one D
+    and one G update, nothing else."""
 
     def step(self) -> None:
         e, bs = self.engine, self.bs
@@ -102,13 +104,17 @@ class LimitGAN(_Loop):
         if e.kind == "images":
             real = real * 2 - 1
         fake = e.G(e._noise(bs))
-        loss_d = e.loss.d(e.D(real), e.D(fake.detach()))
+        if e.joint_d:
+            logit_real, logit_fake = e.D(torch.cat([real, fake.detach()])).tensor_split(2)
+        else:
+            logit_real, logit_fake = e.D(real), e.D(fake.detach())
+        loss_d = e.loss.d(logit_real, logit_fake)
         e.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         e.opt_d.step()
         loss_g = e.loss.g(e.D(fake))
         e.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
+        loss_g.backward(inputs=e._g_params)
         e.opt_g.step()
 
 

@@ -27,15 +27,19 @@ class CheckpointError(ValueError):
     pass
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write to a temporary file and rename it over `path`: readers see the old file or the
+    new one, never half of one. `durable`: fsync first, so the new one survives a power cut
+    too (checkpoints; a sample picture is not worth the wait)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     try:
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -54,6 +58,30 @@ def save_checkpoint(path, cfg: RunConfig, engine, history: dict[str, list[float]
     buf = io.BytesIO()
     torch.save(state, buf)
     atomic_write_bytes(Path(path), buf.getvalue())
+
+
+class Snapshot:
+    """An engine's state copied to the CPU (step_count and state_dict(), as save_checkpoint
+    reads them), so that another thread can write it while training goes on."""
+
+    def __init__(self, engine):
+        self.step_count = int(engine.step_count)
+        self._state = _copy_tensors(engine.state_dict())
+
+    def state_dict(self) -> dict:
+        return self._state
+
+
+def _copy_tensors(obj):
+    if torch.is_tensor(obj):
+        return obj.detach().to("cpu", copy=True)
+    if isinstance(obj, dict):
+        return {k: _copy_tensors(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_copy_tensors(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(_copy_tensors(v) for v in obj)
+    return obj
 
 
 def load_checkpoint(path) -> dict:
@@ -138,7 +166,7 @@ class RunDir:
         out = self.path / "samples" / f"step_{step:07d}.png"
         buf = io.BytesIO()
         Image.fromarray(img).save(buf, format="PNG")
-        atomic_write_bytes(out, buf.getvalue())
+        atomic_write_bytes(out, buf.getvalue(), durable=False)
         return out
 
 
