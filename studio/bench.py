@@ -51,6 +51,14 @@ ROWS = {
 QUICK_ROWS = ("dcgan28", "vae", "gan2d")
 
 
+def has_qt() -> bool:
+    """Whether the window loop (c) and the start-up time can be measured here: a GPU server
+    may have torch but no Qt; the other loops still are."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("PySide6", "pyqtgraph"))
+
+
 def row_config(name: str, device: str):
     _, preset, overrides = ROWS[name]
     cfg = PRESETS[preset].config()
@@ -99,20 +107,20 @@ class LimitGAN(_Loop):
 
     def step(self) -> None:
         e, bs = self.engine, self.bs
-        idx = torch.randint(0, len(e.data), (bs,), device=e.gen.device, generator=e.gen)
-        real = e.data.x[idx.to(e.data.x.device)]
-        if e.kind == "images":
-            real = real * 2 - 1
-        fake = e.G(e._noise(bs))
-        if e.joint_d:
-            logit_real, logit_fake = e.D(torch.cat([real, fake.detach()])).tensor_split(2)
-        else:
-            logit_real, logit_fake = e.D(real), e.D(fake.detach())
-        loss_d = e.loss.d(logit_real, logit_fake)
+        real = e._real_batch(bs)[0]
+        with e.amp():
+            fake = e.G(e._noise(bs))
+            if e.joint_d:
+                logit_real, logit_fake = e.D(torch.cat([real, fake.detach()])).float() \
+                    .tensor_split(2)
+            else:
+                logit_real, logit_fake = e.D(real).float(), e.D(fake.detach()).float()
+            loss_d = e.loss.d(logit_real, logit_fake)
         e.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         e.opt_d.step()
-        loss_g = e.loss.g(e.D(fake))
+        with e.amp():
+            loss_g = e.loss.g(e.D(fake).float())
         e.opt_g.zero_grad(set_to_none=True)
         loss_g.backward(inputs=e._g_params)
         e.opt_g.step()
@@ -122,11 +130,13 @@ class LimitVAE(_Loop):
     def step(self) -> None:
         e, m = self.engine, self.engine.model
         x = e.data.x[e.data.batch_indices(self.bs, e.gen)]
-        mu, logvar = m.encode(x)
-        z = mu + (0.5 * logvar).exp() * e._randn(len(x), m.latent_dim)
-        recon = F.binary_cross_entropy_with_logits(m.logits(z), x, reduction="sum") / len(x)
-        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1).mean()
-        loss = recon + e.beta_now() * kl
+        with m.amp():
+            mu, logvar = m.encode(x)
+            z = mu.float() + (0.5 * logvar.float()).exp() * e._randn(len(x), m.latent_dim)
+            recon = F.binary_cross_entropy_with_logits(m.logits(z).float(), x,
+                                                       reduction="sum") / len(x)
+            kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1).mean()
+            loss = recon + e.beta_now() * kl
         m.opt.zero_grad(set_to_none=True)
         loss.backward()
         m.opt.step()
@@ -259,17 +269,18 @@ def _settings(quick: bool) -> dict:
 
 
 def bench_training_row(name: str, device: str, threads: int, s: dict,
-                       say=lambda msg: None) -> dict:
+                       say=lambda msg: None, window: bool = True) -> dict:
     cfg = row_config(name, device)
     limit_cls = LimitVAE if cfg.model == "vae" else LimitGAN
     loops: dict = {}
     try:
         loops["a"] = limit_cls(cfg)
         loops["b"] = Runner(cfg)
-        loops["c"] = Window(name, device, threads)
+        if window:
+            loops["c"] = Window(name, device, threads)
         loops["d"] = Child("studio.bench_script", name, device, threads)
         other = os.cpu_count() or 1  # torch's own default: one thread per core
-        if other != threads:
+        if other != threads and device == "cpu":
             loops["a_threads"] = AtThreads(limit_cls(cfg), other, 3 * s["seconds"] + 1)
         # Warm-up (allocator, first-call costs, DataLoader workers), and a segment length that
         # lasts about s["seconds"] for the limit loop.
@@ -282,8 +293,9 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
         steps = max(2, int(s["seconds"] / max(per_step, 1e-6)))
         if cfg.model == "gan" and cfg.data.name != "digits":  # 2-D: steps of a millisecond
             steps = max(steps, 20)
-        loops["c"].latencies.clear()
-        loops["c"].cpu = dict.fromkeys(loops["c"].cpu, 0.0)
+        if window:
+            loops["c"].latencies.clear()
+            loops["c"].cpu = dict.fromkeys(loops["c"].cpu, 0.0)
         rates: dict[str, list[float]] = {k: [] for k in loops}
         order = np.random.default_rng(0)
         for r in range(s["rounds"]):
@@ -294,26 +306,29 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
                 rates[key].append(examples / took)
             say(f"  {name} round {r + 1}/{s['rounds']}: " + ", ".join(
                 f"{k} {v[-1]:,.0f}/s" for k, v in rates.items()))
-        lat = np.asarray(loops["c"].latencies or [0.0])
         med = {k: statistics.median(v) for k, v in rates.items()}
-        return {"title": ROWS[name][0], "preset": ROWS[name][1], "steps_per_segment": steps,
-                "rounds": s["rounds"], "batch_size": cfg.train.batch_size,
-                "unit": "points/s" if cfg.data.name != "digits" else "images/s",
-                "limit": med["a"], "runner": med["b"], "window": med["c"], "script": med["d"],
-                "b_over_a": med["b"] / med["a"], "c_over_a": med["c"] / med["a"],
-                "a_over_d": med["a"] / med["d"], "b_over_d": med["b"] / med["d"],
-                "script_workers": loops["d"].ready["workers"], "threads": threads,
-                "limit_other_threads": ({"threads": os.cpu_count(), "rate": med["a_threads"],
-                                         "over_a": med["a_threads"] / med["a"]}
-                                        if "a_threads" in med else None),
-                "all": rates,
-                # While the window trained: CPU seconds per wall second, GUI thread and process.
-                "window_cpu": {"gui": loops["c"].cpu["gui_cpu_s"] / loops["c"].cpu["seconds"],
-                               "process": loops["c"].cpu["process_cpu_s"]
-                               / loops["c"].cpu["seconds"]},
-                "gui_latency_ms": {"p50": float(np.percentile(lat, 50)),
-                                   "p95": float(np.percentile(lat, 95)),
-                                   "max": float(lat.max()), "samples": int(lat.size)}}
+        out = {"title": ROWS[name][0], "preset": ROWS[name][1], "steps_per_segment": steps,
+               "rounds": s["rounds"], "batch_size": cfg.train.batch_size,
+               "unit": "points/s" if cfg.data.name != "digits" else "images/s",
+               "precision": loops["a"].engine.precision,
+               "limit": med["a"], "runner": med["b"], "window": None, "script": med["d"],
+               "b_over_a": med["b"] / med["a"], "c_over_a": None,
+               "a_over_d": med["a"] / med["d"], "b_over_d": med["b"] / med["d"],
+               "script_workers": loops["d"].ready["workers"], "threads": threads,
+               "limit_other_threads": ({"threads": os.cpu_count(), "rate": med["a_threads"],
+                                        "over_a": med["a_threads"] / med["a"]}
+                                       if "a_threads" in med else None),
+               "all": rates}
+        if window:
+            c, lat = loops["c"], np.asarray(loops["c"].latencies or [0.0])
+            out.update(window=med["c"], c_over_a=med["c"] / med["a"],
+                       # While the window trained: CPU seconds per wall second, GUI and process.
+                       window_cpu={"gui": c.cpu["gui_cpu_s"] / c.cpu["seconds"],
+                                   "process": c.cpu["process_cpu_s"] / c.cpu["seconds"]},
+                       gui_latency_ms={"p50": float(np.percentile(lat, 50)),
+                                       "p95": float(np.percentile(lat, 95)),
+                                       "max": float(lat.max()), "samples": int(lat.size)})
+        return out
     finally:
         for loop in loops.values():
             loop.close()
@@ -451,13 +466,17 @@ def run_bench(device: str = "cpu", quick: bool = False, threads: int | None = No
                        "python": platform.python_version(), "torch": torch.__version__,
                        "device": str(dev), "loadavg_before": list(os.getloadavg())},
            "quick": quick, "rows": {}}
+    window = has_qt()
+    if not window:
+        say("PySide6 or pyqtgraph is not installed here: the window loop (c) and the start-up "
+            "time are left out")
     for name in (QUICK_ROWS if quick else tuple(ROWS)):
         say(f"measuring {ROWS[name][0]} ...")
-        out["rows"][name] = bench_training_row(name, dev.type, threads, s, say)
+        out["rows"][name] = bench_training_row(name, dev.type, threads, s, say, window)
     say("measuring EM ...")
     out["em"] = bench_em_row(s, dev.type)
     say("measuring start-up and memory ...")
-    out["startup"] = bench_startup(s)
+    out["startup"] = bench_startup(s) if window else None
     out["memory"] = bench_memory(s, dev.type)
     out["machine"]["loadavg_after"] = list(os.getloadavg())
     return out
@@ -472,14 +491,22 @@ def format_table(r: dict) -> str:
              f"{'row':<36}{'a limit':>10}{'b runner':>10}{'c window':>10}{'d script':>10}"
              f"{'b/a':>7}{'c/a':>7}{'a/d':>7}{'b/d':>7}{'a@' + str(m['cpus']) + 't/a':>9}"
              f"   GUI latency p50/p95/max ms, GUI thread CPU"]
+    def num(v, fmt):
+        return "-" if v is None else format(v, fmt)
+
     for row in r["rows"].values():
-        lat, other = row["gui_latency_ms"], row["limit_other_threads"]
-        lines.append(f"{row['title']:<36}{row['limit']:>10,.0f}{row['runner']:>10,.0f}"
-                     f"{row['window']:>10,.0f}{row['script']:>10,.0f}{row['b_over_a']:>7.2f}"
-                     f"{row['c_over_a']:>7.2f}{row['a_over_d']:>7.2f}{row['b_over_d']:>7.2f}"
-                     f"{other['over_a'] if other else float('nan'):>9.2f}"
-                     f"   {lat['p50']:.1f} / {lat['p95']:.1f} / {lat['max']:.0f}"
-                     + (f", {row['window_cpu']['gui']:.0%}" if "window_cpu" in row else ""))
+        other = row["limit_other_threads"]
+        line = (f"{row['title']:<36}{row['limit']:>10,.0f}{row['runner']:>10,.0f}"
+                f"{num(row['window'], ',.0f'):>10}{row['script']:>10,.0f}{row['b_over_a']:>7.2f}"
+                f"{num(row['c_over_a'], '.2f'):>7}{row['a_over_d']:>7.2f}{row['b_over_d']:>7.2f}"
+                f"{num(other and other['over_a'], '.2f'):>9}")
+        if row["window"] is not None:
+            lat = row["gui_latency_ms"]
+            line += (f"   {lat['p50']:.1f} / {lat['p95']:.1f} / {lat['max']:.0f}, "
+                     f"{row['window_cpu']['gui']:.0%}")
+        if row.get("precision", "fp32") != "fp32":
+            line += f"   ({row['precision']} mixed precision)"
+        lines.append(line)
     lines.append(f"(rates in {', '.join(sorted({row['unit'] for row in r['rows'].values()}))}; "
                  f"medians over {next(iter(r['rows'].values()))['rounds']} interleaved rounds; "
                  f"script loops: DataLoader with {SCRIPT_WORKERS} workers for images, "
@@ -490,8 +517,9 @@ def format_table(r: dict) -> str:
               f"{em['ours_s_per_iter'] * 1e3:.1f} ms/iteration, scikit-learn "
               f"{em['sklearn_s_per_iter'] * 1e3:.1f} ms, {em['speedup']:.1f}x; same result: "
               f"means differ by {em['max_abs_mean_diff']:.1e} after {em['iterations']} iterations",
-              f"start-up: window shown {r['startup']['window_shown_s']:.2f} s after "
-              f"`python main.py`",
+              ("start-up: not measured (no Qt here)" if r["startup"] is None else
+               f"start-up: window shown {r['startup']['window_shown_s']:.2f} s after "
+               f"`python main.py`"),
               f"memory: peak {r['memory']['peak_rss_mb']:.0f} MB for a {r['memory']['steps']}-step "
               f"{r['memory']['preset']} run (`import torch` alone: "
               f"{r['memory']['import_torch_rss_mb']:.0f} MB)"]

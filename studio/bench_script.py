@@ -44,8 +44,13 @@ class ScriptLoop:
     def __init__(self, cfg):
         from .core.engines import make_engine
 
+        cfg = cfg.copy()
+        cfg.train.precision, cfg.train.compile = "fp32", False  # as a plain script runs
         self.cfg = cfg
         e = self.engine = make_engine(cfg)
+        nets = [e.G, e.D] if cfg.model == "gan" else [e.model.enc, e.model.dec]
+        for m in nets:  # the default layout (the studio uses channels_last on CUDA)
+            m.to(memory_format=torch.contiguous_format)
         self.device, self.bs = e.device, cfg.train.batch_size
         if cfg.model == "gan":
             g = cfg.gan

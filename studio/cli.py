@@ -142,8 +142,13 @@ def _train(args) -> int:
     last_ck = engine.step_count
     start = time.perf_counter()
     reduce = None if ctx is None else distributed.make_metrics_reducer(ctx)
+    compile_told = False
     for batch in run(engine, cfg.train.steps, every=20, preview_every=cfg.train.preview_every,
                      reduce_metrics=reduce):
+        if not compile_told and engine.compile_problem():
+            compile_told = True
+            print(f"warning: torch.compile failed here ({engine.compile_problem()}); "
+                  f"training goes on uncompiled", file=sys.stderr)
         rd.append_metrics(batch)
         for r in batch:
             for k, v in r.metrics.items():

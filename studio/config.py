@@ -61,6 +61,14 @@ class TrainConfig:
     seed: int = opt(0, "Random seed: the same seed gives the same run.", lo=0, hi=2**31 - 1)
     device: str = opt("auto", "Where to train: auto picks cuda, then mps, then cpu.",
                       choices=("auto", "cpu", "cuda", "mps"))
+    precision: str = opt("fp32", "Arithmetic: fp32, or bf16 mixed precision (matrix products "
+                                 "and convolutions in bfloat16; needs a recent GPU or the "
+                                 "CPU). bf16 saves memory; the studio's models are too small "
+                                 "to run faster with it.", choices=("fp32", "bf16"))
+    compile: bool = opt(False, "Compile the networks with torch.compile: the first steps wait "
+                               "for the compiler (tens of seconds), later ones may run faster. "
+                               "Needs a C++ compiler on the CPU. If compiled steps fail, the "
+                               "run goes on uncompiled and says so.")
     preview_every: int = opt(100, "Redraw samples every N steps.", lo=1, hi=1_000_000)
     checkpoint_every: int = opt(1000, "Write checkpoint.pt every N steps.", lo=1, hi=10_000_000)
     autosave_minutes: float = opt(5.0, "Also write checkpoint.pt at least this often while "

@@ -1238,6 +1238,22 @@
             <translation>mps</translation>
         </message>
         <message>
+            <source>Arithmetic: fp32, or bf16 mixed precision (matrix products and convolutions in bfloat16; needs a recent GPU or the CPU). bf16 saves memory; the studio's models are too small to run faster with it.</source>
+            <translation>运算精度：fp32，或 bf16 混合精度（矩阵乘法和卷积用 bfloat16 计算；需要较新的 GPU 或 CPU）。bf16 省显存；工作室里的模型太小，用它并不会更快。</translation>
+        </message>
+        <message>
+            <source>fp32</source>
+            <translation>fp32</translation>
+        </message>
+        <message>
+            <source>bf16</source>
+            <translation>bf16</translation>
+        </message>
+        <message>
+            <source>Compile the networks with torch.compile: the first steps wait for the compiler (tens of seconds), later ones may run faster. Needs a C++ compiler on the CPU. If compiled steps fail, the run goes on uncompiled and says so.</source>
+            <translation>用 torch.compile 编译网络：最初几步要等编译器（几十秒），之后可能更快。在 CPU 上需要 C++ 编译器。若编译后的步骤出错，训练会改用未编译的网络继续，并给出提示。</translation>
+        </message>
+        <message>
             <source>Redraw samples every N steps.</source>
             <translation>每 N 步重绘一次样本。</translation>
         </message>
@@ -1596,6 +1612,14 @@
         <message>
             <source>Preview every</source>
             <translation>预览间隔</translation>
+        </message>
+        <message>
+            <source>Precision</source>
+            <translation>精度</translation>
+        </message>
+        <message>
+            <source>Compile (torch.compile)</source>
+            <translation>编译（torch.compile）</translation>
         </message>
         <message>
             <source>Image size</source>
@@ -2381,6 +2405,10 @@
         <message>
             <source>Could not write to the run directory (%1). Training goes on and everything saved so far is intact; free some space.</source>
             <translation>无法写入运行目录（%1）。训练继续进行，已保存的内容都完好无损；请释放一些磁盘空间。</translation>
+        </message>
+        <message>
+            <source>torch.compile failed on this machine (%1); training goes on uncompiled.</source>
+            <translation>torch.compile 在这台机器上失败（%1）；训练改用未编译的网络继续。</translation>
         </message>
     </context>
 </TS>

@@ -83,6 +83,7 @@ class TrainingWorker(QObject):
         self._requests: queue.Queue = queue.Queue()
         self.bad_step: int | None = None  # the step at which the run diverged, if it did
         self._disk_warned = False
+        self._compile_told = False
         self._rd = None
         self._writer = None  # the run directory's BackgroundWriter while a run writes one
 
@@ -205,6 +206,11 @@ class TrainingWorker(QObject):
                          preview_every=self.cfg.train.preview_every,
                          interrupt=self._pause.is_set, min_preview_interval=PREVIEW_INTERVAL):
             pending += batch
+            if not self._compile_told and engine.compile_problem():
+                self._compile_told = True
+                self.warning.emit(_fill(_tr("torch.compile failed on this machine (%1); "
+                                            "training goes on uncompiled."),
+                                        engine.compile_problem()))
             for r in batch:
                 for k, v in r.metrics.items():
                     self.history.setdefault(k, []).append(float(v))

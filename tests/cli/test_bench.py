@@ -38,3 +38,20 @@ def test_bench_rejects_bad_threads():
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and "--threads" in lines[0]
+
+
+def test_bench_without_qt_measures_the_other_loops(monkeypatch, capsys):
+    """A GPU server with torch and no Qt: the window's loop and start-up are left out, said
+    so, and every other number is there."""
+    from studio import bench
+
+    monkeypatch.setenv("GENERATIVE_STUDIO_BENCH_TINY", "1")
+    monkeypatch.setattr(bench, "has_qt", lambda: False)
+    monkeypatch.setattr(bench, "QUICK_ROWS", ("gan2d",))
+    r = bench.run_bench("cpu", quick=True, threads=1, say=print)
+    row = r["rows"]["gan2d"]
+    assert row["window"] is None and row["c_over_a"] is None and r["startup"] is None
+    assert row["limit"] > 0 and row["runner"] > 0 and row["script"] > 0
+    table = bench.format_table(r)
+    assert "start-up: not measured" in table
+    assert "the window loop (c) and the start-up time are left out" in capsys.readouterr().out

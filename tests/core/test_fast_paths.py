@@ -144,3 +144,66 @@ def test_a_snapshot_keeps_the_state_of_its_step_while_training_goes_on(tmp_path)
     fresh.load_state_dict(back["engine"])
     for a, b in zip(fresh.G.state_dict().values(), weights):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_bf16_is_asked_for_and_refused_where_the_device_lacks_it(monkeypatch):
+    from studio.core.devices import DeviceError
+    from studio.core.engines.speed import amp_dtype
+
+    cuda = torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: True)
+    assert amp_dtype("fp32", cuda) is None  # the default everywhere
+    assert amp_dtype("bf16", cuda) is torch.bfloat16
+    assert amp_dtype("bf16", CPU) is torch.bfloat16
+    with pytest.raises(DeviceError, match="train.precision"):
+        amp_dtype("bf16", torch.device("mps"))
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: False)
+    with pytest.raises(DeviceError, match="compute capability"):  # e.g. a T4
+        amp_dtype("bf16", cuda)
+
+
+@pytest.mark.parametrize("model", ["gan", "vae"])
+def test_bf16_mixed_precision_trains_with_float32_weights_and_metrics(model):
+    cfg = RunConfig()
+    cfg.model, cfg.data.name, cfg.data.image_size = model, "digits", 16
+    cfg.train.batch_size, cfg.train.device, cfg.train.precision = 16, "cpu", "bf16"
+    cfg.gan.arch, cfg.gan.width, cfg.gan.latent_dim = "dcgan", 8, 8
+    e = make_engine(cfg.validate(), CPU)
+    before = [p.detach().clone() for p in e.G.parameters()] if model == "gan" else None
+    for _ in range(3):
+        metrics = e.step().metrics
+    for name, v in metrics.items():
+        assert v.dtype == torch.float32 and torch.isfinite(v), name
+    nets = [e.G, e.D] if model == "gan" else [e.model.enc, e.model.dec]
+    assert all(p.dtype == torch.float32 for m in nets for p in m.parameters())
+    if before is not None:
+        assert any(not torch.equal(a, b) for a, b in zip(before, e.G.parameters()))
+    assert e.preview()["grid"].dtype == "float32"
+
+
+def test_compile_setting_compiles_the_networks_in_place_and_keeps_checkpoint_keys():
+    plain = make_engine(gan_cfg(), CPU)
+    cfg = gan_cfg()
+    cfg.train.compile = True
+    e = make_engine(cfg, CPU)  # compiles lazily, at the first call: none is made here
+    assert all(m._compiled_call_impl is not None for m in (e.G, e.D))
+    assert plain.G._compiled_call_impl is None
+    assert e.state_dict()["G"].keys() == plain.state_dict()["G"].keys()
+
+
+def test_a_failing_compiled_step_goes_on_uncompiled_and_says_why():
+    cfg = gan_cfg()
+    cfg.train.compile = True
+    e = make_engine(cfg, CPU)
+    eager_step = e.step.step
+
+    def step_that_fails_compiled():  # what torch 2.11 did with the DCGAN on an H200
+        if e.D._compiled_call_impl is not None:
+            raise AssertionError("expected size 64==64, stride 49==1 at dim=1\nError in op")
+        return eager_step()
+    e.step.step = step_that_fails_compiled
+    assert e.compile_problem() == ""
+    assert e.step().step == 1 and e.step().step == 2
+    assert e.compile_problem() == "AssertionError: expected size 64==64, stride 49==1 at dim=1"
+    assert e.G._compiled_call_impl is None and e.D._compiled_call_impl is None
+    assert make_engine(gan_cfg(), CPU).compile_problem() == ""

@@ -105,3 +105,27 @@ def test_background_writer_keeps_order_reports_errors_and_goes_on(tmp_path):
     w.submit(write, "last")
     w.close()
     assert out.read_text().split()[-1] == "last"
+
+
+def test_a_generator_state_from_another_device_seeds_the_generator_the_same_way_each_time():
+    """A checkpoint written on a GPU holds a CUDA generator's 16-byte state; resumed on the CPU
+    it cannot be loaded as it is, and the resumed run must still repeat itself."""
+    import torch
+
+    from studio.core.devices import load_generator_state
+
+    cpu = torch.Generator().manual_seed(3)
+    saved = cpu.get_state()
+    first = torch.rand(3, generator=cpu)
+    load_generator_state(cpu, saved)  # a state of its own kind: restored exactly
+    assert torch.equal(torch.rand(3, generator=cpu), first)
+    cuda_state = torch.arange(16, dtype=torch.uint8)
+    draws = []
+    for _ in range(2):
+        g = torch.Generator()
+        load_generator_state(g, cuda_state)
+        draws.append(torch.rand(3, generator=g))
+    assert torch.equal(draws[0], draws[1])
+    other = torch.Generator()
+    load_generator_state(other, cuda_state.flip(0))
+    assert not torch.equal(torch.rand(3, generator=other), draws[0])

@@ -34,7 +34,7 @@ ALLOWED = {
     "z", "p", "log", "px", "MB", "s", "nats", "beta1", "beta2", "r_nk", "tol", "grad", "D_A", "D_B",
     "gan", "gmm", "ae", "vae", "ae-vs-vae", "cyclegan", "text2img", "mlp", "dcgan", "conv",
     "bce", "mse", "lsgan", "hinge", "wgan", "cpu", "cuda", "mps", "kmeans++", "mnist",
-    "fashion-mnist", "kmnist", "cifar10", "svhn", "reg_covar", "L1", "LSGAN",
+    "fashion-mnist", "kmnist", "cifar10", "svhn", "reg_covar", "L1", "LSGAN", "fp32", "bf16",
 } | set(PRESETS) | {f"z{i}" for i in range(64)}
 
 

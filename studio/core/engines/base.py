@@ -29,6 +29,7 @@ class Engine(ABC):
     done = False  # True once the model has converged (EM): the runner stops there
     # Intra-op CPU threads this engine trains best on; None: as many as the caller allows.
     cpu_threads: int | None = None
+    precision = "fp32"  # "bf16" where steps run in mixed precision (engines/speed.py)
 
     def __init__(self) -> None:
         self.step_count = 0
@@ -54,6 +55,10 @@ class Engine(ABC):
     @abstractmethod
     def load_state_dict(self, state: dict) -> None:
         ...
+
+    def compile_problem(self) -> str:
+        """Why compiled steps were given up in this run (train.compile), or ""."""
+        return getattr(self.step, "failed", "")
 
     def set_hyperparameters(self, cfg) -> None:
         """Apply values that may change mid-run (learning rates etc.); default: nothing."""

@@ -17,10 +17,11 @@ import torch.nn.functional as F
 from ...config import ConfigError
 from ..data import DataError
 from ..data.domains import load_domains, to_model_images
-from ..devices import make_generator
+from ..devices import load_generator_state, make_generator
 from ..losses import lsgan_d, lsgan_g
 from ..models.cyclegan import ImagePool, PatchDiscriminator, ResnetGenerator
-from .base import Engine, StepResult, adam_set_lr
+from . import speed
+from .base import Engine, StepResult, adam, adam_set_lr
 
 N_PREVIEW = 8
 ROWS = ("A", "G(A)", "F(G(A))", "B", "F(B)", "G(F(B))")
@@ -51,9 +52,14 @@ class CycleGANEngine(Engine):
         self.D_A = PatchDiscriminator(ch, c.d_width, c.d_layers).to(device)
         self.D_B = PatchDiscriminator(ch, c.d_width, c.d_layers).to(device)
         betas = (c.beta1, 0.999)
-        self.opt_g = torch.optim.Adam([*self.G.parameters(), *self.F.parameters()], c.lr, betas=betas)
-        self.opt_d = torch.optim.Adam([*self.D_A.parameters(), *self.D_B.parameters()], c.lr,
-                                      betas=betas)
+        self.opt_g = adam([*self.G.parameters(), *self.F.parameters()], c.lr, betas, device)
+        self.opt_d = adam([*self.D_A.parameters(), *self.D_B.parameters()], c.lr, betas, device)
+        dtype = speed.amp_dtype(cfg.train.precision, device)
+        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
+        nets = [self.G, self.F, self.D_A, self.D_B]
+        self.channels_last = speed.prepare(nets, device, dtype, cfg.train.compile)
+        if cfg.train.compile:
+            self.step = speed.compile_fallback(self.step, nets)
         self.pool_a, self.pool_b = ImagePool(c.pool_size), ImagePool(c.pool_size)
         self.gen = make_generator(device, cfg.train.seed)
         # Fixed images for the panel, so its rows show the same inputs all run long.
@@ -62,7 +68,7 @@ class CycleGANEngine(Engine):
 
     def _batch(self, x: torch.Tensor, n: int) -> torch.Tensor:
         idx = torch.randint(0, len(x), (n,), device=self.gen.device, generator=self.gen)
-        return x[idx.to(x.device)] * 2 - 1
+        return speed.to_layout(x[idx.to(x.device)] * 2 - 1, self.channels_last)
 
     def set_hyperparameters(self, cfg) -> None:
         c = cfg.cyclegan
@@ -78,26 +84,29 @@ class CycleGANEngine(Engine):
         real_a, real_b = self._batch(self.data.a, bs), self._batch(self.data.b, bs)
         for d in (self.D_A, self.D_B):
             d.requires_grad_(False)  # G's step needs D's gradient w.r.t. its input only
-        fake_b, fake_a = self.G(real_a), self.F(real_b)
-        rec_a, rec_b = self.F(fake_b), self.G(fake_a)
-        g_ab, g_ba = lsgan_g(self.D_B(fake_b)), lsgan_g(self.D_A(fake_a))
-        cyc_a, cyc_b = F.l1_loss(rec_a, real_a), F.l1_loss(rec_b, real_b)
-        loss = g_ab + g_ba + c.lambda_cycle * (cyc_a + cyc_b)
-        w_idt = c.lambda_cycle * c.lambda_identity
-        if w_idt > 0:
-            idt_a, idt_b = F.l1_loss(self.F(real_a), real_a), F.l1_loss(self.G(real_b), real_b)
-            loss = loss + w_idt * (idt_a + idt_b)
-        else:
-            with torch.no_grad():  # still measured, so the curves go on
-                idt_a, idt_b = F.l1_loss(self.F(real_a), real_a), F.l1_loss(self.G(real_b), real_b)
+        with self.amp():
+            fake_b, fake_a = self.G(real_a), self.F(real_b)
+            rec_a, rec_b = self.F(fake_b), self.G(fake_a)
+            g_ab, g_ba = lsgan_g(self.D_B(fake_b).float()), lsgan_g(self.D_A(fake_a).float())
+            cyc_a, cyc_b = F.l1_loss(rec_a.float(), real_a), F.l1_loss(rec_b.float(), real_b)
+            loss = g_ab + g_ba + c.lambda_cycle * (cyc_a + cyc_b)
+            w_idt = c.lambda_cycle * c.lambda_identity
+            with torch.set_grad_enabled(w_idt > 0):  # measured either way, so the curves go on
+                idt_a = F.l1_loss(self.F(real_a).float(), real_a)
+                idt_b = F.l1_loss(self.G(real_b).float(), real_b)
+            if w_idt > 0:
+                loss = loss + w_idt * (idt_a + idt_b)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
         for d in (self.D_A, self.D_B):
             d.requires_grad_(True)
         # D_A tells real A from F's fakes, D_B real B from G's; pooled fakes, detached.
-        d_a = lsgan_d(self.D_A(real_a), self.D_A(self.pool_a.query(fake_a, self.gen)))
-        d_b = lsgan_d(self.D_B(real_b), self.D_B(self.pool_b.query(fake_b, self.gen)))
+        with self.amp():
+            d_a = lsgan_d(self.D_A(real_a).float(),
+                          self.D_A(self.pool_a.query(fake_a.float(), self.gen)).float())
+            d_b = lsgan_d(self.D_B(real_b).float(),
+                          self.D_B(self.pool_b.query(fake_b.float(), self.gen)).float())
         self.opt_d.zero_grad(set_to_none=True)
         (d_a + d_b).backward()
         self.opt_d.step()
@@ -168,6 +177,6 @@ class CycleGANEngine(Engine):
         self.pool_a.load_state_dict(state["pool_a"], self.device)
         self.pool_b.load_state_dict(state["pool_b"], self.device)
         self.step_count = int(state["step"])
-        self.gen.set_state(state["rng"])
+        load_generator_state(self.gen, state["rng"])
         self.fixed_a = state["fixed_a"].to(self.device)
         self.fixed_b = state["fixed_b"].to(self.device)

@@ -13,10 +13,11 @@ import numpy as np
 import torch
 
 from ..data import DataError, Dataset, load_dataset
-from ..devices import make_generator
+from ..devices import load_generator_state, make_generator
 from ..losses import add_instance_noise, get_loss, gradient_penalty, instance_noise_std, r1_penalty
 from ..metrics.diversity import mean_pairwise_distance
 from ..metrics.modes import mode_stats
+from . import speed
 from .base import Engine, StepResult, adam, adam_set_lr
 from .gan_parts import (batch_diversity, build_models, d_score, eval_mode, gan_field, grad_norm,
                         mode_metrics, view_of)
@@ -59,6 +60,11 @@ class GANEngine(Engine):
                         and not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
                                     for m in self.D.modules()))
         self._g_params = list(self.G.parameters())
+        dtype = speed.amp_dtype(cfg.train.precision, device)
+        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
+        self.channels_last = speed.prepare([self.G, self.D], device, dtype, cfg.train.compile)
+        if cfg.train.compile:
+            self.step = speed.compile_fallback(self.step, [self.G, self.D])
         self.opt_g = adam(self.G.parameters(), g.lr_g, (g.beta1, g.beta2), device)
         self.opt_d = adam(self.D.parameters(), g.lr_d, (g.beta1, g.beta2), device)
         self.gen = make_generator(device, cfg.train.seed)
@@ -129,7 +135,9 @@ class GANEngine(Engine):
         idx = self.data.batch_indices(n, self.gen)
         x = self.data.x[idx]
         y = self.data.labels[idx] if self.num_classes else None
-        return (x * 2 - 1 if self.kind == "images" else x), y
+        if self.kind == "images":
+            x = speed.to_layout(x * 2 - 1, self.channels_last)
+        return x, y
 
     def _noise_std(self) -> float:
         g = self.cfg.gan
@@ -164,25 +172,27 @@ class GANEngine(Engine):
         self._apply_lr_scale()
         g, bs = self.cfg.gan, self.cfg.train.batch_size
         real, y = self._real_batch(bs)
-        # Fakes take the real batch's labels: the label mix follows the data's.
-        fake = self._G(self._noise(bs), y)
-        std = self._noise_std()
-        real_in = add_instance_noise(real, std, self.gen)
-        fake_in = add_instance_noise(fake.detach(), std, self.gen)
-        if g.r1_gamma > 0:
-            real_in = real_in.detach().requires_grad_(True)
-        if self.joint_d:
-            both = self._D(torch.cat([real_in, fake_in]), None if y is None else y.repeat(2))
-            logit_real, logit_fake = both.tensor_split(2)
-        else:
-            logit_real, logit_fake = self._D(real_in, y), self._D(fake_in, y)
-            both = torch.cat([logit_real, logit_fake])
-        loss_d = self.loss.d(logit_real, logit_fake, g.label_smoothing)
-        if g.r1_gamma > 0:
-            loss_d = loss_d + r1_penalty(logit_real, real_in, g.r1_gamma)
-        if g.gp_weight > 0:
-            loss_d = loss_d + gradient_penalty(lambda x: self._D(x, y), real, fake, g.gp_weight,
-                                               self.gen)
+        with self.amp():
+            # Fakes take the real batch's labels: the label mix follows the data's.
+            fake = self._G(self._noise(bs), y)
+            std = self._noise_std()
+            real_in = add_instance_noise(real, std, self.gen)
+            fake_in = add_instance_noise(fake.detach(), std, self.gen)
+            if g.r1_gamma > 0:
+                real_in = real_in.detach().requires_grad_(True)
+            if self.joint_d:
+                both = self._D(torch.cat([real_in, fake_in]),
+                               None if y is None else y.repeat(2)).float()
+                logit_real, logit_fake = both.tensor_split(2)
+            else:
+                logit_real, logit_fake = self._D(real_in, y).float(), self._D(fake_in, y).float()
+                both = torch.cat([logit_real, logit_fake])
+            loss_d = self.loss.d(logit_real, logit_fake, g.label_smoothing)
+            if g.r1_gamma > 0:
+                loss_d = loss_d + r1_penalty(logit_real, real_in, g.r1_gamma)
+            if g.gp_weight > 0:
+                loss_d = loss_d + gradient_penalty(lambda x: self._D(x, y), real, fake,
+                                                   g.gp_weight, self.gen)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         if diag:
@@ -194,12 +204,13 @@ class GANEngine(Engine):
 
     def _g_update(self, fake=None, y=None, diag: bool = True) -> None:
         self._apply_lr_scale()
-        if fake is None:
-            bs = self.cfg.train.batch_size
-            y = self._real_batch(bs)[1] if self.num_classes else None
-            fake = self._G(self._noise(bs), y)
-        logit_gen = self._D(add_instance_noise(fake, self._noise_std(), self.gen), y)
-        loss_g = self.loss.g(logit_gen)
+        with self.amp():
+            if fake is None:
+                bs = self.cfg.train.batch_size
+                y = self._real_batch(bs)[1] if self.num_classes else None
+                fake = self._G(self._noise(bs), y)
+            logit_gen = self._D(add_instance_noise(fake, self._noise_std(), self.gen), y)
+            loss_g = self.loss.g(logit_gen.float())
         self.opt_g.zero_grad(set_to_none=True)
         # Only G's gradients: D's weight gradients would be computed here for nothing.
         loss_g.backward(inputs=self._g_params)
@@ -353,7 +364,7 @@ class GANEngine(Engine):
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
         self.step_count = int(state["step"])
-        self.gen.set_state(state["rng"])
+        load_generator_state(self.gen, state["rng"])
         self.fixed_z = state["fixed_z"].to(self.device)
         self.fixed_real = state["fixed_real"].to(self.device)
         if "fixed_y" in state:

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ..data.files import DataError
+from ..devices import load_generator_state
 from ..em import gmm as G
 from ..em.data import make_data, read_points
 from ..em.init import init_mixture, load_init_file
@@ -398,5 +399,5 @@ class GMMEngine(Engine):
         self.converged = bool(state["converged"])
         self.prev_ll = float(state["prev_ll"])
         self.ll_history = state["ll_history"].tolist()
-        self.gen.set_state(state["rng"])
+        load_generator_state(self.gen, state["rng"])
         self.history = [self._snapshot()]

@@ -17,11 +17,12 @@ import torch.nn.functional as F
 from ...config import ConfigError
 from ..data import DataError
 from ..data.shapes import make_digit_captions, make_shapes
-from ..devices import make_generator
+from ..devices import load_generator_state, make_generator
 from ..models.dcgan import plan
 from ..models.text2img import MatchingDiscriminator, TextEncoder, TextGenerator
 from ..text import Vocab
-from .base import Engine, StepResult, adam_set_lr
+from . import speed
+from .base import Engine, StepResult, adam, adam_set_lr
 from .gan_parts import eval_mode
 
 COLS = 8
@@ -79,9 +80,14 @@ class Text2ImgEngine(Engine):
         self.enc = TextEncoder(len(self.vocab), t.word_dim, t.text_dim).to(device)
         self.G = TextGenerator(t.latent_dim, t.text_dim, t.cond_dim, ch, size, t.width).to(device)
         self.D = MatchingDiscriminator(t.text_dim, t.cond_dim, ch, size, t.width).to(device)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), t.lr_g, betas=(t.beta1, 0.999))
-        self.opt_d = torch.optim.Adam([*self.D.parameters(), *self.enc.parameters()], t.lr_d,
-                                      betas=(t.beta1, 0.999))
+        self.opt_g = adam(self.G.parameters(), t.lr_g, (t.beta1, 0.999), device)
+        self.opt_d = adam([*self.D.parameters(), *self.enc.parameters()], t.lr_d,
+                          (t.beta1, 0.999), device)
+        dtype = speed.amp_dtype(cfg.train.precision, device)
+        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
+        self.channels_last = speed.prepare([self.G, self.D], device, dtype, cfg.train.compile)
+        if cfg.train.compile:
+            self.step = speed.compile_fallback(self.step, [self.G, self.D])
         self.gen = make_generator(device, cfg.train.seed)
         self.fixed_captions = PREVIEW_CAPTIONS[self.data_name]
         self.fixed_z = self._noise(COLS)
@@ -106,27 +112,28 @@ class Text2ImgEngine(Engine):
         idx = torch.randint(0, len(self.x), (bs,), device=self.gen.device, generator=self.gen)
         k = torch.randint(0, self.ids.shape[1], (bs,), device=self.gen.device, generator=self.gen)
         idx, k = idx.to(self.device), k.to(self.device)
-        real = self.x[idx] * 2 - 1
-        text = self.enc(self.ids[idx, k], self.lengths[idx, k])
-        wrong = text.roll(1, 0)  # another image's caption
-        fake = self.G(self._noise(bs), text.detach())
-        # One D pass over all three cases, so batch norm sees them together.
-        logits, h = self.D(torch.cat([real, real, fake.detach()]), torch.cat([text, wrong, text]),
-                           features=True)
-        l_real, l_wrong, l_fake = logits.split(bs)
-        loss_d = (F.binary_cross_entropy_with_logits(l_real, torch.ones_like(l_real))
-                  + 0.5 * (F.binary_cross_entropy_with_logits(l_wrong, torch.zeros_like(l_wrong))
-                           + F.binary_cross_entropy_with_logits(l_fake, torch.zeros_like(l_fake))))
+        real = speed.to_layout(self.x[idx] * 2 - 1, self.channels_last)
         w = self.cfg.text2img.match_weight
-        if w > 0:
-            loss_d = loss_d + w * self.D.contrastive(h[:bs], text)
+        with self.amp():
+            text = self.enc(self.ids[idx, k], self.lengths[idx, k]).float()
+            wrong = text.roll(1, 0)  # another image's caption
+            fake = self.G(self._noise(bs), text.detach())
+            # One D pass over all three cases, so batch norm sees them together.
+            logits, h = self.D(torch.cat([real, real, fake.detach()]),
+                               torch.cat([text, wrong, text]), features=True)
+            l_real, l_wrong, l_fake = logits.float().split(bs)
+            loss_d = (F.softplus(-l_real).mean()  # BCE with logits: target 1, then 0 twice
+                      + 0.5 * (F.softplus(l_wrong).mean() + F.softplus(l_fake).mean()))
+            if w > 0:
+                loss_d = loss_d + w * self.D.contrastive(h[:bs].float(), text)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         self.opt_d.step()
-        l_gen, h_gen = self.D(fake, text.detach(), features=True)
-        loss_g = F.binary_cross_entropy_with_logits(l_gen, torch.ones_like(l_gen))
-        if w > 0:
-            loss_g = loss_g + w * self.D.contrastive(h_gen, text.detach())
+        with self.amp():
+            l_gen, h_gen = self.D(fake, text.detach(), features=True)
+            loss_g = F.softplus(-l_gen.float()).mean()
+            if w > 0:
+                loss_g = loss_g + w * self.D.contrastive(h_gen.float(), text.detach())
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()
@@ -226,6 +233,6 @@ class Text2ImgEngine(Engine):
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
         self.step_count = int(state["step"])
-        self.gen.set_state(state["rng"])
+        load_generator_state(self.gen, state["rng"])
         self.fixed_z = state["fixed_z"].to(self.device)
         self.caption_z = state["caption_z"].to(self.device)

@@ -15,9 +15,10 @@ import torch
 import torch.nn.functional as F
 
 from ..data import DataError, load_dataset
-from ..devices import make_generator
+from ..devices import load_generator_state, make_generator
 from ..latent import tile
 from ..models.ae import make_encoder_decoder
+from . import speed
 from .base import Engine, StepResult, adam, adam_set_lr
 
 N_RECON = 16  # reconstruction pairs in the preview
@@ -47,6 +48,9 @@ class LatentModel:
         torch.manual_seed(cfg.train.seed)  # same seed: AE and VAE start from the same weights
         enc, dec = make_encoder_decoder(v, shape, variational, num_classes)
         self.enc, self.dec = enc.to(device), dec.to(device)
+        dtype = speed.amp_dtype(cfg.train.precision, device)
+        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
+        self.channels_last = speed.prepare([self.enc, self.dec], device, dtype, cfg.train.compile)
         self.opt = adam(list(self.enc.parameters()) + list(self.dec.parameters()), v.lr,
                         (0.9, 0.999), device)
         self.lock = threading.Lock()
@@ -71,14 +75,18 @@ class LatentModel:
         return per.flatten(1).sum(1).mean()
 
     def train_step(self, x, y, beta: float, eps: torch.Tensor) -> dict[str, torch.Tensor]:
-        mu, logvar = self.encode(x, y)
-        if logvar is None:
-            z, kl = mu, None
-        else:
-            z = mu + (0.5 * logvar).exp() * eps
-            kl = kl_per_dim(mu, logvar).sum(1).mean()
-        recon = self.recon_loss(self.logits(z, y), x)
-        loss = recon if kl is None else recon + beta * kl
+        x = speed.to_layout(x, self.channels_last)
+        with self.amp():
+            mu, logvar = self.encode(x, y)
+            mu = mu.float()
+            if logvar is None:
+                z, kl = mu, None
+            else:
+                logvar = logvar.float()
+                z = mu + (0.5 * logvar).exp() * eps
+                kl = kl_per_dim(mu, logvar).sum(1).mean()
+            recon = self.recon_loss(self.logits(z, y).float(), x)
+            loss = recon if kl is None else recon + beta * kl
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         with self.lock:
@@ -172,6 +180,10 @@ class AEVAEEngine(Engine):
                                          device, ex_x, ex_y)
                        for name, var in self.variants.items()}
         self.model = self.models[self.main]
+        self.precision = self.model.precision
+        if cfg.train.compile:
+            self.step = speed.compile_fallback(
+                self.step, [n for m in self.models.values() for n in (m.enc, m.dec)])
         fixed = self._randint(n, max(N_RECON, N_KL))
         self.fixed_x = self.data.x[fixed]
         self.fixed_y = self.data.labels[fixed] if self.data.labels is not None else None
@@ -266,7 +278,7 @@ class AEVAEEngine(Engine):
         for k, m in self.models.items():
             m.load_state_dict(state["models"][k])
         self.step_count = int(state["step"])
-        self.gen.set_state(state["rng"])
+        load_generator_state(self.gen, state["rng"])
         self.fixed_x = state["fixed_x"].to(self.device)
         self.fixed_z = state["fixed_z"].to(self.device)
         if "fixed_y" in state:

@@ -25,11 +25,11 @@ FORM_KEYS = {
             "gan.d_steps", "gan.label_smoothing", "gan.instance_noise",
             "gan.instance_noise_steps", "gan.r1_gamma", "gan.gp_weight", "gan.pack",
             "gan.spectral_norm", "gan.minibatch_std", "train.steps", "train.seed",
-            "train.device", "train.preview_every"],
+            "train.device", "train.precision", "train.compile", "train.preview_every"],
     "vae": ["data.name", "data.path", "data.image_size", "vae.arch", "vae.latent_dim", "vae.hidden",
             "vae.recon", "vae.beta", "vae.warmup_steps", "vae.conditional", "vae.lr",
             "train.batch_size", "train.steps", "train.seed", "train.device",
-            "train.preview_every"],
+            "train.precision", "train.compile", "train.preview_every"],
     "gmm": ["data.name", "data.path", "data.n_points", "gmm.k", "gmm.covariance_type", "gmm.init",
             "gmm.reg_covar", "gmm.tol", "train.steps", "train.seed"],
 }
@@ -38,12 +38,12 @@ FORM_KEYS["cyclegan"] = ["data.name", "data.path", "data.image_size", "cyclegan.
                          "cyclegan.blocks", "cyclegan.d_width", "cyclegan.d_layers",
                          "cyclegan.lr", "cyclegan.beta1", "cyclegan.pool_size",
                          "train.batch_size", "train.steps", "train.seed", "train.device",
-                         "train.preview_every"]
+                         "train.precision", "train.compile", "train.preview_every"]
 FORM_KEYS["text2img"] = ["data.name", "data.image_size", "text2img.latent_dim", "text2img.width",
                          "text2img.word_dim", "text2img.text_dim", "text2img.cond_dim",
                          "text2img.lr_g", "text2img.lr_d", "text2img.beta1", "text2img.match_weight",
-                         "train.batch_size",
-                         "train.steps", "train.seed", "train.device", "train.preview_every"]
+                         "train.batch_size", "train.steps", "train.seed", "train.device",
+                         "train.precision", "train.compile", "train.preview_every"]
 FORM_KEYS["ae"] = [k for k in FORM_KEYS["vae"] if k not in ("vae.beta", "vae.warmup_steps")]
 FORM_KEYS["ae-vs-vae"] = FORM_KEYS["vae"]
 LABELS = {
@@ -53,6 +53,7 @@ LABELS = {
     "gan.d_steps": "D steps per G step",
     "gan.lr_decay_from": "Learning rates fall from", "train.steps": "Steps", "train.seed": "Seed",
     "train.device": "Device", "train.preview_every": "Preview every",
+    "train.precision": "Precision", "train.compile": "Compile (torch.compile)",
     "data.image_size": "Image size", "data.path": "Your data file", "data.n_points": "Points", "vae.arch": "Architecture",
     "vae.latent_dim": "Latent dim", "vae.hidden": "Hidden width", "vae.recon": "Reconstruction",
     "vae.beta": "Beta (KL weight)", "vae.warmup_steps": "Beta warm-up steps",
