@@ -76,6 +76,7 @@ class Field2DPanel(QWidget):
         self.updates = 0
         self.last: dict | None = None
         self._extent: tuple | None = None
+        self._real: np.ndarray | None = None
         self._drawn: list[np.ndarray] = []
         self._rng = np.random.default_rng(seed)
 
@@ -91,6 +92,9 @@ class Field2DPanel(QWidget):
         self.heat.setColorMap(_heat_cmap())
         self.grid = pg.PlotDataItem(pen=pg.mkPen(60, 110, 200, 110, width=1), connect="finite")
         self.real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(70, 70, 70, 130))
+        # The real sample stays put while the rest moves: a cached picture, not 1,000 points
+        # drawn again at every new field.
+        self.real.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.fake = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(228, 87, 46, 200))
         self.arrows = pg.PlotDataItem(pen=pg.mkPen(150, 30, 20, 200, width=1.2), connect="pairs")
         self.drawing = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(40, 90, 220, 170))
@@ -192,7 +196,9 @@ class Field2DPanel(QWidget):
             levels = (-m, m)
         self.heat.setImage(heat, levels=levels)
         self.heat.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.real.setData(pos=f["real"])
+        if self._real is None or not np.array_equal(self._real, f["real"]):
+            self._real = f["real"]  # the fixed real sample: set again only when the data change
+            self.real.setData(pos=self._real)
         fake, arrows = np.asarray(f["fake"]), np.asarray(f["arrows"], dtype=np.float64)
         self.fake.setData(pos=fake)
         norms = np.linalg.norm(arrows, axis=1)

@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
-REDRAW_INTERVAL = 0.25  # seconds: the most often the curves are redrawn while points stream in
+REDRAW_INTERVAL = 0.5  # seconds: the most often the curves are redrawn while points stream in
 X_HEADROOM = 1.25  # the step axis grows by this factor, so its ticks are redrawn only now and then
 
 def _tr(text: str) -> str:
