@@ -180,7 +180,8 @@ class Runner(_Loop):
 
         e = self.engine
         t = time.perf_counter()
-        for batch in run(e, e.step_count + n, every=20, preview_every=self.cfg.train.preview_every):
+        for batch in run(e, e.step_count + n, every=20, preview_every=self.cfg.train.preview_every,
+                         headless=True):
             for r in batch:
                 for k, v in r.metrics.items():
                     self.history.setdefault(k, []).append(float(v))

@@ -144,7 +144,7 @@ def _train(args) -> int:
     reduce = None if ctx is None else distributed.make_metrics_reducer(ctx)
     compile_told = False
     for batch in run(engine, cfg.train.steps, every=20, preview_every=cfg.train.preview_every,
-                     reduce_metrics=reduce):
+                     reduce_metrics=reduce, headless=True):
         if not compile_told and engine.compile_problem():
             compile_told = True
             print(f"warning: torch.compile failed here ({engine.compile_problem()}); "

@@ -46,7 +46,7 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
         interrupt: Callable[[], bool] = lambda: False,
         min_preview_interval: float = 0.0,
         reduce_metrics: Callable[[torch.Tensor], torch.Tensor] | None = None,
-        ) -> Iterator[list[StepResult]]:
+        headless: bool = False) -> Iterator[list[StepResult]]:
     """Train until `engine.step_count == steps` or `stop()`; yield batches of StepResults.
 
     `interrupt()` ends the current batch early (so a pause takes effect within one step)
@@ -57,6 +57,7 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
     A preview due less than `min_preview_interval` seconds after the last one waits (the
     window: on a fast device, previews every few steps would cost more than the steps).
     `reduce_metrics` goes to `fetch_metrics` (distributed runs: the mean over the ranks).
+    `headless`: no window shows the previews (engine.headless_preview).
     """
     every = max(1, every)
     want_preview = False
@@ -80,6 +81,6 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
         now = time.perf_counter()
         if want_preview and (now - last_preview >= min_preview_interval
                              or engine.step_count >= steps or engine.done):
-            batch[-1].preview = engine.preview()
+            batch[-1].preview = engine.headless_preview() if headless else engine.preview()
             want_preview, last_preview = False, now
         yield batch

@@ -61,3 +61,20 @@ def test_divergence_is_reported_and_stops_at_the_bad_step():
     last = batches[-1][-1]
     assert last.step == 13 and last.diverged == "loss"
     assert all(not r.diverged for b in batches for r in b[:-1] if r is not last)
+
+
+def test_a_headless_run_saves_previews_without_the_2d_field():
+    """`main.py train` has no window to draw the 2-D field (most of a 2-D preview's time);
+    the window's previews keep it."""
+    from studio.config import RunConfig
+    from studio.core.engines import make_engine
+
+    cfg = RunConfig()
+    cfg.data.n_points, cfg.train.batch_size, cfg.train.device = 1000, 64, "cpu"
+    cfg.gan.hidden, cfg.gan.layers, cfg.gan.latent_dim = 16, 1, 2
+    e = make_engine(cfg.validate())
+    headless = [b[-1].preview for b in run(e, 10, every=5, preview_every=5, headless=True)]
+    shown = [b[-1].preview for b in run(e, 20, every=5, preview_every=5)]
+    assert all(p is not None and "field" not in p and p["fake"].shape == (1000, 2)
+               for p in headless)
+    assert all(p is not None and "heat" in p["field"] for p in shown)

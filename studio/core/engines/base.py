@@ -43,6 +43,11 @@ class Engine(ABC):
         """What the sample panel shows: numpy arrays only (safe to send across threads)."""
         ...
 
+    def headless_preview(self) -> dict:
+        """The preview a run without a window saves (main.py train): what the run directory
+        keeps, without what only a panel draws."""
+        return self.preview()
+
     @abstractmethod
     def sample(self, n: int, **kwargs) -> dict:
         """Arrays for `main.py sample`: images (N,C,H,W) in [0,1] or points (N,2)."""
