@@ -174,11 +174,14 @@ class Runner(_Loop):
     def __init__(self, cfg):
         super().__init__(cfg)
         self.history: dict[str, list[float]] = {}
+        self.cpu_s, self.steps = 0.0, 0  # this thread's CPU time over the timed segments
 
     def run(self, n: int) -> tuple[int, float]:
         from .core.runner import run
 
         e = self.engine
+        cpu = time.thread_time()
+        self.steps += n
         t = time.perf_counter()
         for batch in run(e, e.step_count + n, every=20, preview_every=self.cfg.train.preview_every,
                          headless=True):
@@ -186,7 +189,9 @@ class Runner(_Loop):
                 for k, v in r.metrics.items():
                     self.history.setdefault(k, []).append(float(v))
         _sync(self.device)
-        return n * self.bs, time.perf_counter() - t
+        took = time.perf_counter() - t
+        self.cpu_s += time.thread_time() - cpu
+        return n * self.bs, took
 
 
 class Child:
@@ -248,12 +253,16 @@ class Window(Child):
         super().__init__("studio.ui.bench_gui", row, device, threads)
         self.latencies: list[float] = []
         self.cpu = {"gui_cpu_s": 0.0, "process_cpu_s": 0.0, "seconds": 0.0}
+        self.trainer = {"cpu_s": 0.0, "steps": 0}  # where /proc tells the thread's CPU time
 
     def run(self, n: int) -> tuple[int, float]:
         r = self.segment(n)
         self.latencies += r["latencies_ms"]
         for k in self.cpu:
             self.cpu[k] += r[k]
+        if r.get("trainer_cpu_s") is not None:
+            self.trainer["cpu_s"] += r["trainer_cpu_s"]
+            self.trainer["steps"] += r["steps"]
         return r["steps"] * self.bs, r["seconds"]
 
 
@@ -294,9 +303,11 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
         steps = max(2, int(s["seconds"] / max(per_step, 1e-6)))
         if cfg.model == "gan" and cfg.data.name != "digits":  # 2-D: steps of a millisecond
             steps = max(steps, 20)
+        loops["b"].cpu_s, loops["b"].steps = 0.0, 0
         if window:
             loops["c"].latencies.clear()
             loops["c"].cpu = dict.fromkeys(loops["c"].cpu, 0.0)
+            loops["c"].trainer = {"cpu_s": 0.0, "steps": 0}
         rates: dict[str, list[float]] = {k: [] for k in loops}
         order = np.random.default_rng(0)
         for r in range(s["rounds"]):
@@ -329,6 +340,11 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
                        gui_latency_ms={"p50": float(np.percentile(lat, 50)),
                                        "p95": float(np.percentile(lat, 95)),
                                        "max": float(lat.max()), "samples": int(lat.size)})
+            if c.trainer["steps"]:
+                # CPU time per step of the window's training thread against the runner's:
+                # above 1, what sharing the process (the GIL, caches) costs the training.
+                out["trainer_cpu_over_runner"] = (c.trainer["cpu_s"] / c.trainer["steps"]) / (
+                    loops["b"].cpu_s / max(loops["b"].steps, 1))
         return out
     finally:
         for loop in loops.values():
@@ -491,7 +507,7 @@ def format_table(r: dict) -> str:
              "",
              f"{'row':<36}{'a limit':>10}{'b runner':>10}{'c window':>10}{'d script':>10}"
              f"{'b/a':>7}{'c/a':>7}{'a/d':>7}{'b/d':>7}{'a@' + str(m['cpus']) + 't/a':>9}"
-             f"   GUI latency p50/p95/max ms, GUI thread CPU"]
+             f"   GUI latency p50/p95/max ms, GUI thread CPU, training thread CPU per step / b's"]
     def num(v, fmt):
         return "-" if v is None else format(v, fmt)
 
@@ -505,6 +521,8 @@ def format_table(r: dict) -> str:
             lat = row["gui_latency_ms"]
             line += (f"   {lat['p50']:.1f} / {lat['p95']:.1f} / {lat['max']:.0f}, "
                      f"{row['window_cpu']['gui']:.0%}")
+            if "trainer_cpu_over_runner" in row:
+                line += f", {row['trainer_cpu_over_runner']:.2f}"
         if row.get("precision", "fp32") != "fp32":
             line += f"   ({row['precision']} mixed precision)"
         lines.append(line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -18,6 +19,18 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 TICK_MS = 10  # the latency probe: a single-shot timer re-armed every tick
+
+
+def thread_cpu(tid: int | None) -> float | None:
+    """CPU seconds a thread of this process has used, from /proc (Linux); None elsewhere."""
+    if tid is None:
+        return None
+    try:
+        with open(f"/proc/self/task/{tid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 class SegmentDriver(QObject):
@@ -36,6 +49,7 @@ class SegmentDriver(QObject):
         self.probe.setTimerType(Qt.TimerType.PreciseTimer)
         self.probe.timeout.connect(self._on_tick)
         self._armed = 0.0
+        self.trainer_tid: int | None = None
         self.command.connect(self._on_command)
         win.controller.state_changed.connect(self._on_state)
 
@@ -47,6 +61,11 @@ class SegmentDriver(QObject):
     def _connect(self, worker) -> None:
         self.win._connect_worker(worker)
         worker.progress.connect(self._on_progress)
+        # Runs in the worker's thread (direct connection): which kernel thread trains.
+        worker.started.connect(self._note_trainer, Qt.ConnectionType.DirectConnection)
+
+    def _note_trainer(self, _device: str) -> None:
+        self.trainer_tid = threading.get_native_id()
 
     def _arm(self) -> None:
         self._armed = time.perf_counter()
@@ -65,10 +84,12 @@ class SegmentDriver(QObject):
         elif self.phase == "measuring":
             if self.start is None:
                 self.start = (step, now)
-                self.cpu0 = (time.thread_time(), time.process_time())
+                self.cpu0 = (time.thread_time(), time.process_time(),
+                             thread_cpu(self.trainer_tid))
             elif step >= self.start[0] + self.target:
                 self.end = (step, now)
-                self.cpu1 = (time.thread_time(), time.process_time())
+                self.cpu1 = (time.thread_time(), time.process_time(),
+                             thread_cpu(self.trainer_tid))
                 self.phase = "pausing"
                 self.win.controller.pause()
 
@@ -81,10 +102,12 @@ class SegmentDriver(QObject):
         elif self.phase == "pausing":
             self.phase = "idle"
             (s0, t0), (s1, t1) = self.start, self.end
-            # CPU seconds of the GUI thread and of the whole process (worker included).
-            gui, proc = (b - a for a, b in zip(self.cpu0, self.cpu1))
+            # CPU seconds of the GUI thread, the whole process and the training thread.
+            gui, proc = (b - a for a, b in zip(self.cpu0[:2], self.cpu1[:2]))
+            trainer = (None if None in (self.cpu0[2], self.cpu1[2])
+                       else self.cpu1[2] - self.cpu0[2])
             self._reply({"steps": s1 - s0, "seconds": t1 - t0, "latencies_ms": self.latencies,
-                         "gui_cpu_s": gui, "process_cpu_s": proc})
+                         "gui_cpu_s": gui, "process_cpu_s": proc, "trainer_cpu_s": trainer})
 
     def _on_command(self, line: str) -> None:
         if line == "quit" or not line:
