@@ -56,9 +56,8 @@ def config(preset: str, sets: dict, **more):
 def timed(engine, steps: int) -> float:
     sync()
     t = time.perf_counter()
-    for _ in run(engine, engine.step_count + steps, every=20,
-                 preview_every=engine.cfg.train.preview_every):
-        pass
+    list(run(engine, engine.step_count + steps, every=20,  # as `main.py train` runs it
+             preview_every=engine.cfg.train.preview_every, headless=True))
     sync()
     return steps * engine.cfg.train.batch_size / (time.perf_counter() - t)
 

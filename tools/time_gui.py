@@ -8,6 +8,7 @@ little noise; the training thread's share of the GIL is what this leaves it.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -84,7 +85,6 @@ def main() -> int:
         t.start(interval)
         timers.append(t)
 
-    import os
     prof = None
     if os.environ.get("PROFILE"):  # cProfile of the measured seconds, written to this file
         import cProfile

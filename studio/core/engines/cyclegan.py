@@ -54,12 +54,7 @@ class CycleGANEngine(Engine):
         betas = (c.beta1, 0.999)
         self.opt_g = adam([*self.G.parameters(), *self.F.parameters()], c.lr, betas, device)
         self.opt_d = adam([*self.D_A.parameters(), *self.D_B.parameters()], c.lr, betas, device)
-        dtype = speed.amp_dtype(cfg.train.precision, device)
-        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
-        nets = [self.G, self.F, self.D_A, self.D_B]
-        self.channels_last = speed.prepare(nets, device, dtype, cfg.train.compile)
-        if cfg.train.compile:
-            self.step = speed.compile_fallback(self.step, nets)
+        speed.setup(self, [self.G, self.F, self.D_A, self.D_B], device, cfg.train)
         self.pool_a, self.pool_b = ImagePool(c.pool_size), ImagePool(c.pool_size)
         self.gen = make_generator(device, cfg.train.seed)
         # Fixed images for the panel, so its rows show the same inputs all run long.

@@ -60,11 +60,7 @@ class GANEngine(Engine):
                         and not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
                                     for m in self.D.modules()))
         self._g_params = list(self.G.parameters())
-        dtype = speed.amp_dtype(cfg.train.precision, device)
-        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
-        self.channels_last = speed.prepare([self.G, self.D], device, dtype, cfg.train.compile)
-        if cfg.train.compile:
-            self.step = speed.compile_fallback(self.step, [self.G, self.D])
+        speed.setup(self, [self.G, self.D], device, cfg.train)
         self.opt_g = adam(self.G.parameters(), g.lr_g, (g.beta1, g.beta2), device)
         self.opt_d = adam(self.D.parameters(), g.lr_d, (g.beta1, g.beta2), device)
         self.gen = make_generator(device, cfg.train.seed)
@@ -186,7 +182,7 @@ class GANEngine(Engine):
                 logit_real, logit_fake = both.tensor_split(2)
             else:
                 logit_real, logit_fake = self._D(real_in, y).float(), self._D(fake_in, y).float()
-                both = torch.cat([logit_real, logit_fake])
+                both = torch.cat([logit_real.detach(), logit_fake.detach()])
             loss_d = self.loss.d(logit_real, logit_fake, g.label_smoothing)
             if g.r1_gamma > 0:
                 loss_d = loss_d + r1_penalty(logit_real, real_in, g.r1_gamma)
@@ -198,8 +194,8 @@ class GANEngine(Engine):
         if diag:
             self._last.update(grad_norm_d=grad_norm(self.D))
         self.opt_d.step()
-        scores = d_score(g.loss, both.detach()).view(2, -1).mean(1)
-        self._last.update(loss_d=loss_d.detach(), d_real=scores[0], d_fake=scores[1])
+        d_real, d_fake = d_score(g.loss, both.detach()).view(2, -1).mean(1).unbind()
+        self._last.update(loss_d=loss_d.detach(), d_real=d_real, d_fake=d_fake)
         return fake, y
 
     def _g_update(self, fake=None, y=None, diag: bool = True) -> None:

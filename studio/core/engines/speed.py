@@ -64,6 +64,18 @@ def prepare(modules: list[nn.Module], device: torch.device, dtype: torch.dtype |
     return channels_last
 
 
+def setup(owner, modules: list[nn.Module], device: torch.device, train,
+          guard_step: bool = True) -> None:
+    """Give `owner` (an engine, or one of its models) amp, precision and channels_last for
+    `train`'s settings, set its networks up, and with train.compile let its step fall back to
+    eager if compiled steps fail (compile_fallback)."""
+    dtype = amp_dtype(train.precision, device)
+    owner.amp, owner.precision = autocast(device, dtype), name(dtype)
+    owner.channels_last = prepare(modules, device, dtype, train.compile)
+    if guard_step and train.compile:
+        owner.step = compile_fallback(owner.step, modules)
+
+
 def to_layout(x: torch.Tensor, channels_last: bool) -> torch.Tensor:
     """Image batches in the layout the networks were given (see prepare)."""
     if channels_last and x.dim() == 4:

@@ -12,12 +12,12 @@ import dataclasses
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ...config import ConfigError
 from ..data import DataError
 from ..data.shapes import make_digit_captions, make_shapes
 from ..devices import load_generator_state, make_generator
+from ..losses import bce_d, bce_g
 from ..models.dcgan import plan
 from ..models.text2img import MatchingDiscriminator, TextEncoder, TextGenerator
 from ..text import Vocab
@@ -83,11 +83,7 @@ class Text2ImgEngine(Engine):
         self.opt_g = adam(self.G.parameters(), t.lr_g, (t.beta1, 0.999), device)
         self.opt_d = adam([*self.D.parameters(), *self.enc.parameters()], t.lr_d,
                           (t.beta1, 0.999), device)
-        dtype = speed.amp_dtype(cfg.train.precision, device)
-        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
-        self.channels_last = speed.prepare([self.G, self.D], device, dtype, cfg.train.compile)
-        if cfg.train.compile:
-            self.step = speed.compile_fallback(self.step, [self.G, self.D])
+        speed.setup(self, [self.G, self.D], device, cfg.train)
         self.gen = make_generator(device, cfg.train.seed)
         self.fixed_captions = PREVIEW_CAPTIONS[self.data_name]
         self.fixed_z = self._noise(COLS)
@@ -122,8 +118,8 @@ class Text2ImgEngine(Engine):
             logits, h = self.D(torch.cat([real, real, fake.detach()]),
                                torch.cat([text, wrong, text]), features=True)
             l_real, l_wrong, l_fake = logits.float().split(bs)
-            loss_d = (F.softplus(-l_real).mean()  # BCE with logits: target 1, then 0 twice
-                      + 0.5 * (F.softplus(l_wrong).mean() + F.softplus(l_fake).mean()))
+            # Real with its caption is real; a wrong caption and a fake are fakes, half each.
+            loss_d = bce_d(l_real, torch.cat([l_wrong, l_fake]))
             if w > 0:
                 loss_d = loss_d + w * self.D.contrastive(h[:bs].float(), text)
         self.opt_d.zero_grad(set_to_none=True)
@@ -131,7 +127,7 @@ class Text2ImgEngine(Engine):
         self.opt_d.step()
         with self.amp():
             l_gen, h_gen = self.D(fake, text.detach(), features=True)
-            loss_g = F.softplus(-l_gen.float()).mean()
+            loss_g = bce_g(l_gen.float())
             if w > 0:
                 loss_g = loss_g + w * self.D.contrastive(h_gen.float(), text.detach())
         self.opt_g.zero_grad(set_to_none=True)

@@ -48,9 +48,7 @@ class LatentModel:
         torch.manual_seed(cfg.train.seed)  # same seed: AE and VAE start from the same weights
         enc, dec = make_encoder_decoder(v, shape, variational, num_classes)
         self.enc, self.dec = enc.to(device), dec.to(device)
-        dtype = speed.amp_dtype(cfg.train.precision, device)
-        self.amp, self.precision = speed.autocast(device, dtype), speed.name(dtype)
-        self.channels_last = speed.prepare([self.enc, self.dec], device, dtype, cfg.train.compile)
+        speed.setup(self, [self.enc, self.dec], device, cfg.train, guard_step=False)
         self.opt = adam(list(self.enc.parameters()) + list(self.dec.parameters()), v.lr,
                         (0.9, 0.999), device)
         self.lock = threading.Lock()
@@ -181,7 +179,7 @@ class AEVAEEngine(Engine):
                        for name, var in self.variants.items()}
         self.model = self.models[self.main]
         self.precision = self.model.precision
-        if cfg.train.compile:
+        if cfg.train.compile:  # the models are compiled; the engine's step falls back for all
             self.step = speed.compile_fallback(
                 self.step, [n for m in self.models.values() for n in (m.enc, m.dec)])
         fixed = self._randint(n, max(N_RECON, N_KL))
