@@ -108,6 +108,13 @@ class LimitGAN(_Loop):
     def step(self) -> None:
         e, bs = self.engine, self.bs
         real = e._real_batch(bs)[0]
+        if e.fast_now():  # the engine's hand-written gradients (gan_mlp_fast), no metrics
+            fake = e.fast.generate(e._noise(bs))
+            e.fast.d_grads(real, fake, e.cfg.gan.loss, 0.0, metrics=False)
+            e.opt_d.step()
+            e.fast.g_grads(fake, fake, e.cfg.gan.loss, metrics=False)
+            e.opt_g.step()
+            return
         with e.amp():
             fake = e.G(e._noise(bs))
             if e.joint_d:

@@ -2410,5 +2410,9 @@
             <source>torch.compile failed on this machine (%1); training goes on uncompiled.</source>
             <translation>torch.compile 在这台机器上失败（%1）；训练改用未编译的网络继续。</translation>
         </message>
+        <message>
+            <source>The training process ended unexpectedly (exit code %1). What it saved is intact: open its checkpoint (File &gt; Open checkpoint) to go on.</source>
+            <translation>训练进程意外结束（退出码 %1）。已保存的内容完好：打开它的检查点（文件 &gt; 打开检查点）即可继续。</translation>
+        </message>
     </context>
 </TS>

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QApplication
 TICK_MS = 10  # the latency probe: a single-shot timer re-armed every tick
 
 
-def thread_cpu(tid: int | None) -> float | None:
-    """CPU seconds a thread of this process has used, from /proc (Linux); None elsewhere."""
-    if tid is None:
+def thread_cpu(where: tuple[int, int] | None) -> float | None:
+    """CPU seconds a thread (pid, tid) has used, from /proc (Linux); None elsewhere."""
+    if where is None:
         return None
     try:
-        with open(f"/proc/self/task/{tid}/stat") as f:
+        with open(f"/proc/{where[0]}/task/{where[1]}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
     except OSError:
         return None
@@ -49,7 +49,7 @@ class SegmentDriver(QObject):
         self.probe.setTimerType(Qt.TimerType.PreciseTimer)
         self.probe.timeout.connect(self._on_tick)
         self._armed = 0.0
-        self.trainer_tid: int | None = None
+        self.trainer: tuple[int, int] | None = None  # (pid, tid) of the training thread
         self.command.connect(self._on_command)
         win.controller.state_changed.connect(self._on_state)
 
@@ -65,7 +65,10 @@ class SegmentDriver(QObject):
         worker.started.connect(self._note_trainer, Qt.ConnectionType.DirectConnection)
 
     def _note_trainer(self, _device: str) -> None:
-        self.trainer_tid = threading.get_native_id()
+        process = getattr(self.win.controller.worker, "process", None)
+        # A training process trains in its main thread; otherwise this thread trains.
+        self.trainer = ((process.pid, process.pid) if process is not None
+                        else (os.getpid(), threading.get_native_id()))
 
     def _arm(self) -> None:
         self._armed = time.perf_counter()
@@ -85,11 +88,11 @@ class SegmentDriver(QObject):
             if self.start is None:
                 self.start = (step, now)
                 self.cpu0 = (time.thread_time(), time.process_time(),
-                             thread_cpu(self.trainer_tid))
+                             thread_cpu(self.trainer))
             elif step >= self.start[0] + self.target:
                 self.end = (step, now)
                 self.cpu1 = (time.thread_time(), time.process_time(),
-                             thread_cpu(self.trainer_tid))
+                             thread_cpu(self.trainer))
                 self.phase = "pausing"
                 self.win.controller.pause()
 

@@ -1,4 +1,5 @@
-"""Training in a QThread: a worker drives core.runner; the GUI thread only paints.
+"""Training in a QThread: a worker drives core.runner; the GUI thread only paints. GAN runs
+go one step further and train in a process of their own (worker_process.py).
 
 Stop, pause and requests (save a checkpoint, change hyperparameters) are flags and a queue
 read between batches of steps; the thread is never terminated. Everything emitted is a
@@ -36,6 +37,9 @@ def preload_torch(threads: int) -> None:
         import torch
 
         torch.set_num_threads(threads)
+        from .worker_process import warm_up
+
+        warm_up()  # GAN runs train in a process forked from a server that imports torch once
 
     _preload = threading.Thread(target=load, name="preload-torch")
     _preload.start()
@@ -59,6 +63,10 @@ def _fill(template: str, *values) -> str:
 
 
 class TrainingWorker(QObject):
+    # The slot the controller's QThread starts. A subclass names its own: PySide6 runs a slot
+    # overridden in a subclass in the GUI thread, whatever thread the object was moved to.
+    entry = "work"
+
     started = Signal(str)  # device name
     metrics = Signal(object)  # {"step": np.ndarray, name: np.ndarray}, new points only
     progress = Signal(int, int, float)  # step, total, steps per second
@@ -365,10 +373,13 @@ class TrainingController(QObject):
         """Start a run; `connect(worker)` hooks up its signals before the thread starts."""
         if self.thread is not None:
             raise RuntimeError("a run is already going; stop it first")
-        self.worker = TrainingWorker(cfg, run_dir, resume)
+        from .worker_process import ProcessWorker, trains_in_process
+
+        worker_class = ProcessWorker if trains_in_process(cfg) else TrainingWorker
+        self.worker = worker_class(cfg, run_dir, resume)
         self.thread = QThread()
         self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.work)
+        self.thread.started.connect(getattr(self.worker, self.worker.entry))
         # Bound methods, not lambdas: a lambda slot would run in the worker's thread.
         self.worker.started.connect(self._on_started)
         self.worker.paused.connect(self._on_paused)
@@ -398,6 +409,9 @@ class TrainingController(QObject):
             return True
         self.stop()
         ok = self.thread.wait(timeout_ms)
+        if not ok and hasattr(self.worker, "kill"):  # a training process that does not answer
+            self.worker.kill()
+            ok = self.thread.wait(timeout_ms)
         self._cleanup()
         return ok
 

@@ -28,7 +28,8 @@ def window(qtbot, monkeypatch):
     w.controller.wait()
 
 
-def test_disk_full_is_reported_training_goes_on_and_the_checkpoint_survives(qtbot, window, monkeypatch):
+def test_disk_full_is_reported_training_goes_on_and_the_checkpoint_survives(qtbot, thread_worker,
+                                                                          window, monkeypatch):
     w = window
     w.controls.set_value("train.checkpoint_every", 20)
     w.controls.start_btn.click()
@@ -48,7 +49,7 @@ def test_disk_full_is_reported_training_goes_on_and_the_checkpoint_survives(qtbo
     assert load_checkpoint(w.run_dir / "checkpoint.pt")["step"] >= good
 
 
-def test_out_of_memory_pauses_with_a_smaller_batch_suggested(qtbot, window):
+def test_out_of_memory_pauses_with_a_smaller_batch_suggested(qtbot, thread_worker, window):
     import torch
 
     w = window
@@ -70,7 +71,7 @@ def test_out_of_memory_pauses_with_a_smaller_batch_suggested(qtbot, window):
     qtbot.waitUntil(lambda: w.step > step + 20, timeout=30000)
 
 
-def test_start_twice_runs_one_thread_and_threads_return_to_baseline(qtbot, window):
+def test_start_twice_runs_one_thread_and_threads_return_to_baseline(qtbot, thread_worker, window):
     w = window
     before = threading.active_count()
     w.controls.start_btn.click()

@@ -39,8 +39,9 @@ def show(qtbot, w):
 
 
 @pytest.fixture
-def running(qtbot):
-    """A worker training gan on ring8 in its thread, with the field panel connected."""
+def running(qtbot, thread_worker):
+    """A worker training gan on ring8 in its thread (the tests look into its engine), with the
+    field panel connected."""
     panel = show(qtbot, Field2DPanel())
     ctl = TrainingController()
     previews = []

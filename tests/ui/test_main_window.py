@@ -33,7 +33,7 @@ def start_and_wait_for_steps(qtbot, w, n):
 
 def test_start_shows_progress_curves_and_changing_samples(qtbot, window):
     w = window
-    small(w)
+    small(w, steps=50_000)  # still training when the test looks again (400 take ~0.5 s)
     w.controls.start_btn.click()
     qtbot.waitUntil(lambda: w.view.samples.updates >= 1 and w.view.samples.last is not None, timeout=60000)
     first = w.view.samples.last["fake"].copy()
@@ -107,7 +107,7 @@ def test_image_preset_shows_an_image_grid(qtbot, window):
     assert w.view.samples.image.image is not None and w.view.samples.image.image.shape[2] == 3
 
 
-def test_live_learning_rate_change_reaches_the_running_engine(qtbot, window):
+def test_live_learning_rate_change_reaches_the_running_engine(qtbot, thread_worker, window):
     w = window
     small(w, steps=100000)
     start_and_wait_for_steps(qtbot, w, 20)
@@ -229,7 +229,8 @@ def test_a_missing_data_file_is_reported_not_crashed(qtbot, window, tmp_path, mo
     assert "no such file" in shown[0] and w.controls.start_btn.isEnabled()
 
 
-def test_a_diverging_run_pauses_with_a_message_and_keeps_the_good_checkpoint(qtbot, window, monkeypatch):
+def test_a_diverging_run_pauses_with_a_message_and_keeps_the_good_checkpoint(qtbot, thread_worker,
+                                                                            window, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     shown = []

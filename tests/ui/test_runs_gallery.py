@@ -25,6 +25,8 @@ from studio.ui.panels.runs import RunsPanel  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 TRAIN = ["train", "--preset", "gan-ring8", "--steps", "400", "--set", "data.n_points=1000",
          "--set", "gan.hidden=32", "--quiet"]
+# Long enough to be caught mid-run: the 400 steps above take well under a second.
+LIVE_STEPS = 5000
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,8 @@ def test_follow_a_cli_run_while_it_trains(qtbot, tmp_path):
     qtbot.addWidget(panel)
     panel.show()
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    proc = subprocess.Popen([sys.executable, "main.py"] + TRAIN + ["--out", str(out)],
+    live = TRAIN[:4] + [str(LIVE_STEPS)] + TRAIN[5:]
+    proc = subprocess.Popen([sys.executable, "main.py"] + live + ["--out", str(out)],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         panel.follow_path(out)  # before the CLI has written anything
@@ -79,12 +82,12 @@ def test_follow_a_cli_run_while_it_trains(qtbot, tmp_path):
         proc.stdout.close()
         proc.stderr.close()
     # Everything the CLI wrote shows up within a second of it being written.
-    qtbot.waitUntil(lambda: panel.losses.point_count() == 400, timeout=1000)
-    assert seen_while_running[0] < 400
+    qtbot.waitUntil(lambda: panel.losses.point_count() == LIVE_STEPS, timeout=1000)
+    assert seen_while_running[0] < LIVE_STEPS
     x, y = panel.losses.curves["loss_g"].getData()
-    assert len(x) == 400 and x[-1] == 400 and np.isfinite(y).all()
+    assert len(x) == LIVE_STEPS and x[-1] == LIVE_STEPS and np.isfinite(y).all()
     qtbot.waitUntil(lambda: panel.sample_path is not None
-                    and panel.sample_path.name == "step_0000400.png", timeout=1000)
+                    and panel.sample_path.name == f"step_{LIVE_STEPS:07d}.png", timeout=1000)
     assert panel.image.image is not None
     panel.follow(False)
     assert not panel.timer.isActive() and not panel.follow_btn.isChecked()

@@ -19,6 +19,7 @@ from ..metrics.diversity import mean_pairwise_distance
 from ..metrics.modes import mode_stats
 from . import speed
 from .base import Engine, StepResult, adam, adam_set_lr
+from .gan_mlp_fast import LOSSES as FAST_LOSSES, FastMLPGAN, unsupported
 from .gan_parts import (batch_diversity, build_models, d_score, eval_mode, gan_field, grad_norm,
                         mode_metrics, view_of)
 
@@ -63,6 +64,9 @@ class GANEngine(Engine):
         speed.setup(self, [self.G, self.D], device, cfg.train)
         self.opt_g = adam(self.G.parameters(), g.lr_g, (g.beta1, g.beta2), device)
         self.opt_d = adam(self.D.parameters(), g.lr_d, (g.beta1, g.beta2), device)
+        # A plain MLP GAN on 2-D points computes its gradients by hand, without autograd, in
+        # half the time (see gan_mlp_fast); anything else goes through autograd.
+        self.fast = None if unsupported(self) else FastMLPGAN(self.G, self.D)
         self.gen = make_generator(device, cfg.train.seed)
         images = self.kind == "images"
         # A fixed noise batch and a fixed real subset, so the sample panel shows one G evolving.
@@ -129,8 +133,8 @@ class GANEngine(Engine):
 
     def _real_batch(self, n: int):
         idx = self.data.batch_indices(n, self.gen)
-        x = self.data.x[idx]
-        y = self.data.labels[idx] if self.num_classes else None
+        x = self.data.x.index_select(0, idx)  # what x[idx] gives, in a third less time
+        y = self.data.labels.index_select(0, idx) if self.num_classes else None
         if self.kind == "images":
             x = speed.to_layout(x * 2 - 1, self.channels_last)
         return x, y
@@ -163,11 +167,30 @@ class GANEngine(Engine):
             adam_set_lr(self.opt_d, g.lr_d * scale, (g.beta1, g.beta2))
 
     # -- training ----------------------------------------------------------------------------------
+    def fast_now(self) -> bool:
+        """Whether this update takes the hand-written gradients (live settings may rule them
+        out: R1 needs a gradient of a gradient; a split D pass is autograd's)."""
+        g = self.cfg.gan
+        return (self.fast is not None and g.r1_gamma == 0 and self.joint_d
+                and g.loss in FAST_LOSSES)
+
     def _d_update(self, diag: bool = True):
         """One D update; `diag`: also measure D's gradient norm (see DIAG_EVERY)."""
         self._apply_lr_scale()
         g, bs = self.cfg.gan, self.cfg.train.batch_size
         real, y = self._real_batch(bs)
+        if self.fast_now():
+            fake = self.fast.generate(self._noise(bs))
+            std = self._noise_std()
+            real_in = add_instance_noise(real, std, self.gen)
+            fake_in = add_instance_noise(fake, std, self.gen)
+            loss_d, scores = self.fast.d_grads(real_in, fake_in, g.loss, g.label_smoothing)
+            if diag:
+                self._last.update(grad_norm_d=grad_norm(self.D))
+            self.opt_d.step()
+            d_real, d_fake = scores.unbind()
+            self._last.update(loss_d=loss_d, d_real=d_real, d_fake=d_fake)
+            return fake, y
         with self.amp():
             # Fakes take the real batch's labels: the label mix follows the data's.
             fake = self._G(self._noise(bs), y)
@@ -200,17 +223,23 @@ class GANEngine(Engine):
 
     def _g_update(self, fake=None, y=None, diag: bool = True) -> None:
         self._apply_lr_scale()
-        with self.amp():
+        if self.fast_now() and (fake is None or self.fast.made(fake)):
             if fake is None:
-                bs = self.cfg.train.batch_size
-                y = self._real_batch(bs)[1] if self.num_classes else None
-                fake = self._G(self._noise(bs), y)
-            logit_gen = self._D(add_instance_noise(fake, self._noise_std(), self.gen), y)
-            loss_g = self.loss.g(logit_gen.float())
-        self.opt_g.zero_grad(set_to_none=True)
-        # Only G's gradients: D's weight gradients would be computed here for nothing.
-        loss_g.backward(inputs=self._g_params)
-        self._last["loss_g"] = loss_g.detach()
+                fake = self.fast.generate(self._noise(self.cfg.train.batch_size))
+            fake_in = add_instance_noise(fake, self._noise_std(), self.gen)
+            self._last["loss_g"] = self.fast.g_grads(fake, fake_in, self.cfg.gan.loss)
+        else:
+            with self.amp():
+                if fake is None:
+                    bs = self.cfg.train.batch_size
+                    y = self._real_batch(bs)[1] if self.num_classes else None
+                    fake = self._G(self._noise(bs), y)
+                logit_gen = self._D(add_instance_noise(fake, self._noise_std(), self.gen), y)
+                loss_g = self.loss.g(logit_gen.float())
+            self.opt_g.zero_grad(set_to_none=True)
+            # Only G's gradients: D's weight gradients would be computed here for nothing.
+            loss_g.backward(inputs=self._g_params)
+            self._last["loss_g"] = loss_g.detach()
         if diag:
             self._last["grad_norm_g"] = grad_norm(self.G)
         self.opt_g.step()

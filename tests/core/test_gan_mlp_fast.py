@@ -1,0 +1,221 @@
+"""The plain 2-D MLP GAN's hand-written gradients (core/engines/gan_mlp_fast) equal autograd's,
+train the same run, and stay out of the configurations they do not cover."""
+import itertools
+
+import pytest
+import torch
+from torch import nn
+
+from studio.bench import LimitGAN
+from studio.config import RunConfig
+from studio.core.engines import make_engine
+from studio.core.engines.gan_mlp_fast import FastMLPGAN
+
+torch.set_num_threads(1)
+CPU = torch.device("cpu")
+
+
+def gan_cfg(layers=2, d_steps=1, **gan) -> RunConfig:
+    cfg = RunConfig()
+    cfg.model, cfg.data.name, cfg.data.n_points = "gan", "ring8", 2000
+    cfg.train.batch_size, cfg.train.device, cfg.train.steps = 64, "cpu", 100
+    cfg.gan.hidden, cfg.gan.layers, cfg.gan.latent_dim = 16, layers, 3
+    cfg.gan.d_steps = d_steps
+    for k, v in gan.items():
+        cfg.set(f"gan.{k}", v)
+    return cfg  # not validated: wgan without a penalty is refused there, fine here
+
+
+def pair(cfg, acts=None):
+    """Two engines with the same weights and data: the first on the fast path, the second on
+    autograd. `acts` ("relu", "leaky") replaces the activations of G and D."""
+    fast, ref = make_engine(cfg, CPU), make_engine(cfg, CPU)
+    for e in (fast, ref):
+        if acts is not None:
+            for net, act in zip((e.G.net, e.D.net), acts):
+                for i, m in enumerate(net):
+                    if isinstance(m, (nn.ReLU, nn.LeakyReLU)):
+                        net[i] = nn.ReLU() if act == "relu" else nn.LeakyReLU(0.2)
+            e.fast = FastMLPGAN(e.G, e.D)
+    assert fast.fast is not None and fast.fast_now()
+    ref.fast = None
+    return fast, ref
+
+
+def params(e):
+    return list(itertools.chain(e.D.parameters(), e.G.parameters()))
+
+
+def assert_same_grads(fast, ref):
+    """One D and one G update of each from the same weights, optimisers held still: the same
+    gradients. (Training apart first leaves the weights a rounding apart.)"""
+    fast.G.load_state_dict(ref.G.state_dict())  # in place: the fast path reads the same tensors
+    fast.D.load_state_dict(ref.D.state_dict())
+    for e in (fast, ref):
+        e.opt_d.step = e.opt_g.step = lambda: None
+        e._g_update(*e._d_update())
+    for p, q in zip(params(fast), params(ref)):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+        # float32 rounding: relative to the largest of the tensor's gradients (a sum of terms
+        # of either sign rounds relative to its terms, not to itself)
+        torch.testing.assert_close(p.grad, q.grad, rtol=1e-5, atol=1e-5 * float(q.grad.abs().max()))
+    for k in ref._last:
+        torch.testing.assert_close(fast._last[k], ref._last[k], rtol=1e-5, atol=1e-6)
+
+
+CASES = [dict(loss=loss) for loss in ("bce", "lsgan", "hinge", "wgan")] + [
+    dict(loss="bce", label_smoothing=0.2), dict(loss="lsgan", label_smoothing=0.3),
+    dict(loss="bce", instance_noise=0.5), dict(loss="hinge", instance_noise=0.5),
+    dict(loss="lsgan", instance_noise=0.5, label_smoothing=0.1),
+    dict(layers=1), dict(layers=3, loss="lsgan"), dict(d_steps=2),
+    # PacGAN packing (the 2-D presets' D): the fakes' gradient unpacks back to G's samples.
+    dict(pack=2), dict(pack=4, loss="hinge", instance_noise=0.5),
+    dict(pack=2, layers=3, loss="lsgan", label_smoothing=0.1)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()))
+def test_fast_gradients_equal_autograds(case):
+    fast, ref = pair(gan_cfg(**case))
+    assert fast.G.scale.active and fast.D.scale.active  # the data's units, not the identity
+    for e in (fast, ref):  # some training first: gradients of a GAN that has moved
+        for _ in range(3):
+            e.step()
+    assert_same_grads(fast, ref)
+
+
+@pytest.mark.parametrize("loss", ["bce", "lsgan", "hinge", "wgan"])
+def test_fast_gradients_equal_autograds_where_d_is_sure(loss):
+    """Logits far from 0: saturated sigmoids, hinge margins passed on both sides."""
+    fast, ref = pair(gan_cfg(loss=loss, label_smoothing=0.1 if loss == "bce" else 0.0))
+    with torch.no_grad():
+        ref.D.net[-1].weight.mul_(40.0)
+        ref.D.net[-1].bias.fill_(-2.0)
+    assert_same_grads(fast, ref)
+    logits = ref.D(ref.fixed_real)
+    assert (logits > 1).any() and (logits < -1).any()
+
+
+def test_g_update_sees_fakes_as_they_reach_d_not_as_an_earlier_d_pass_saw_them():
+    e = make_engine(gan_cfg(), CPU)
+    real, z = e._real_batch(64)[0], e._noise(64)
+    fake = e.fast.generate(z)
+    e.fast.d_grads(real, fake + 1.0, "bce", 0.0)  # D judged other points
+    e.fast.g_grads(fake, fake, "bce")
+    grads = [p.grad.clone() for p in e.G.parameters()]
+    fake = e.fast.generate(z)  # the same fakes, no D pass kept
+    e.fast.g_grads(fake, fake, "bce")
+    for a, p in zip(grads, e.G.parameters()):
+        torch.testing.assert_close(a, p.grad, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("acts", [("relu", "relu"), ("leaky", "leaky"), ("leaky", "relu")])
+def test_fast_gradients_with_either_activation_in_either_net(acts):
+    fast, ref = pair(gan_cfg(), acts)
+    assert_same_grads(fast, ref)
+
+
+def test_fast_gradients_follow_a_new_data_scale_and_its_absence():
+    fast, ref = pair(gan_cfg())
+    for e in (fast, ref):
+        e.step()
+        e._set_data_scale(torch.tensor([0.5, -1.0]), torch.tensor(3.0))
+    assert_same_grads(fast, ref)
+    for e in (fast, ref):  # the engine sets both alike; the gradients hold either way
+        e.G.scale.set(torch.tensor([0.5, -1.0]), torch.tensor(2.0))
+    assert_same_grads(fast, ref)
+    fast, ref = pair(gan_cfg())
+    for e in (fast, ref):  # a checkpoint from before the data scale: the identity
+        e._set_data_scale(torch.zeros(2), torch.ones(()))
+        assert not e.G.scale.active
+    assert_same_grads(fast, ref)
+
+
+def test_single_step_mode_takes_the_same_updates():
+    fast, ref = pair(gan_cfg())
+    for e in (fast, ref):
+        e.step_d()
+        e.step_g()  # fresh fakes
+        e.step_g()
+        e.step_d()
+    for p, q in zip(params(fast), params(ref)):
+        torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
+
+
+def test_a_run_with_the_fast_path_trains_as_one_without_through_live_changes():
+    fast, ref = pair(gan_cfg(instance_noise=0.2, instance_noise_steps=15))
+    history = {id(fast): [], id(ref): []}
+    for step in range(40):
+        if step in (12, 25, 31):  # live changes as the window makes them
+            new = fast.cfg.copy()
+            new.set("gan.loss", {12: "lsgan", 25: "hinge", 31: "bce"}[step])
+            new.set("gan.label_smoothing", {12: 0.1, 25: 0.0, 31: 0.2}[step])
+            new.set("gan.r1_gamma", {12: 0.0, 25: 1.0, 31: 0.0}[step])  # R1: autograd's
+            new.set("gan.d_steps", {12: 2, 25: 1, 31: 1}[step])
+            for e in (fast, ref):
+                e.set_hyperparameters(new)
+            assert fast.fast_now() == (step != 25)
+        for e in (fast, ref):
+            history[id(e)].append({k: float(v) for k, v in e.step().metrics.items()})
+    for p, q in zip(params(fast), params(ref)):
+        torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
+    for a, b in zip(history[id(fast)], history[id(ref)]):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert a[k] == pytest.approx(b[k], rel=1e-4, abs=1e-5), k
+    torch.testing.assert_close(fast.opt_d.state_dict()["state"][0]["exp_avg_sq"],
+                               ref.opt_d.state_dict()["state"][0]["exp_avg_sq"],
+                               rtol=1e-4, atol=1e-10)
+
+
+def test_the_limit_loop_takes_the_engines_fast_path():
+    cfg = gan_cfg()
+    fast, ref = LimitGAN(cfg), LimitGAN(cfg)
+    ref.engine.fast = None
+    for loop in (fast, ref):
+        for _ in range(5):
+            loop.step()
+    for p, q in zip(params(fast.engine), params(ref.engine)):
+        torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("change", [
+    {"gan.pack": 2, "gan.minibatch_std": True}, {"gan.spectral_norm": True}, {"gan.minibatch_std": True},
+    {"gan.gp_weight": 10.0}, {"gan.conditional": True}, {"gan.arch": "dcgan"},
+    {"data.name": "digits"}, {"train.precision": "bf16"}, {"train.compile": True}])
+def test_configurations_outside_the_fast_path_train_through_autograd(change):
+    cfg = gan_cfg()
+    for k, v in change.items():
+        cfg.set(k, v)
+    if "gan.conditional" in change or "gan.arch" in change or "data.name" in change:
+        cfg.data.name, cfg.data.image_size, cfg.gan.width = "digits", 8, 8
+    e = make_engine(cfg, CPU)
+    assert e.fast is None and not e.fast_now()
+    if not cfg.train.compile:
+        e.step()
+
+
+def test_live_r1_and_a_split_d_pass_go_through_autograd():
+    e = make_engine(gan_cfg(), CPU)
+    assert e.fast_now()
+    new = e.cfg.copy()
+    new.set("gan.r1_gamma", 1.0)
+    e.set_hyperparameters(new)
+    assert not e.fast_now()
+    e.step()  # R1 needs the gradient of a gradient: autograd's
+    new.set("gan.r1_gamma", 0.0)
+    e.set_hyperparameters(new)
+    assert e.fast_now()
+    e.joint_d = False
+    assert not e.fast_now()
+
+
+def test_the_fast_path_refuses_what_the_losses_refuse():
+    e = make_engine(gan_cfg(), CPU)
+    fake = e.fast.generate(e._noise(8))
+    real = e._real_batch(8)[0]
+    with pytest.raises(ValueError, match="unknown GAN loss"):
+        e.fast.d_grads(real, fake, "nope", 0.0)
+    with pytest.raises(ValueError, match="label smoothing"):
+        e.fast.d_grads(real, fake, "bce", 1.0)
+    with pytest.raises(ValueError, match="last generate"):
+        e.fast.g_grads(fake.clone(), fake, "bce")

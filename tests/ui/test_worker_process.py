@@ -1,0 +1,115 @@
+"""GAN runs train in a process of their own: the window drives it as it would a thread, a
+crash in it ends the run and not the window, and nothing it saved is lost."""
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from studio.core.rundir import load_checkpoint  # noqa: E402
+from studio.ui.main_window import MainWindow  # noqa: E402
+from studio.ui.panels.controls import set_field_text  # noqa: E402
+from studio.ui.worker_process import ProcessWorker, _watch_parent  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    w = MainWindow("gan-ring8")
+    qtbot.addWidget(w)
+    w.show()
+    set_field_text(w.controls, "gan.hidden", "32")
+    set_field_text(w.controls, "train.steps", "1000000")
+    set_field_text(w.controls, "train.device", "cpu")
+    w.controls.set_value("train.checkpoint_every", 50)
+    w.shown = shown
+    yield w
+    w.controller.wait()
+
+
+def start(qtbot, w, steps=50):
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.step >= steps, timeout=60000)
+    return w.controller.worker
+
+
+def pause(qtbot, w):
+    w.controls.pause_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "paused", timeout=10000)
+
+
+def test_a_gan_run_trains_in_its_own_process_and_stop_saves_it(qtbot, window):
+    w = window
+    worker = start(qtbot, w, 100)
+    assert isinstance(worker, ProcessWorker)
+    child = worker.process
+    assert child.pid != os.getpid() and child.is_alive()
+    # The training and its run directory's writer are in the child, not in the window.
+    assert "run-dir-writer" not in [t.name for t in threading.enumerate()]
+    qtbot.waitUntil(lambda: w.losses.point_count() >= 100 and w.view.field.updates > 0,
+                    timeout=30000)
+    with qtbot.waitSignal(w.controller.state_changed, timeout=30000,
+                          check_params_cb=lambda s: s == "idle"):
+        w.controls.stop_btn.click()
+    assert not child.is_alive() and child.exitcode == 0
+    ck = load_checkpoint(w.run_dir / "checkpoint.pt")
+    assert ck["step"] == w.step > 100  # the stop saved the last step
+    rows = (w.run_dir / "metrics.csv").read_text().splitlines()
+    assert len(rows) - 1 == w.step  # a row per step, none lost
+
+
+def test_pause_single_steps_drawing_and_saving_reach_the_process(qtbot, window, tmp_path):
+    w = window
+    worker = start(qtbot, w)
+    pause(qtbot, w)
+    step = w.step
+    for kind in ("both", "g"):  # a G update alone counts as a step, a D update alone not
+        worker.request_step(kind)
+        step += 1
+        qtbot.waitUntil(lambda: w.step == step, timeout=10000)
+    worker.request_step("d")
+    qtbot.wait(300)
+    assert w.step == step
+    pts = np.random.default_rng(0).normal(5.0, 0.1, (300, 2)).astype(np.float32)
+    worker.request_points(pts)
+    qtbot.waitUntil(lambda: w.view.samples.last is not None
+                    and w.view.samples.last["real"].mean() > 4.5, timeout=10000)
+    assert np.isin(w.view.samples.last["real"], pts).all()  # the drawing's points, as drawn
+    path = str(tmp_path / "ck.pt")
+    with qtbot.waitSignal(w.checkpoint_saved, timeout=10000):
+        w.save_checkpoint(path)
+    assert load_checkpoint(path)["step"] == step
+    worker.request_points([[1.0, 2.0, 3.0]])  # not (N, 2): reported, the run goes on
+    qtbot.waitUntil(lambda: any("points" in m for m in w.shown), timeout=10000)
+    w.controls.pause_btn.click()
+    qtbot.waitUntil(lambda: w.step > step + 20, timeout=30000)
+
+
+def test_a_killed_training_process_is_reported_and_the_window_trains_again(qtbot, window):
+    w = window
+    worker = start(qtbot, w, 120)
+    qtbot.waitUntil(lambda: (w.run_dir / "checkpoint.pt").exists(), timeout=30000)
+    os.kill(worker.process.pid, signal.SIGKILL)  # as a crash in a native kernel would
+    qtbot.waitUntil(lambda: w.controller.state == "idle", timeout=30000)
+    assert any("ended unexpectedly" in m and "-9" in m for m in w.shown), w.shown
+    assert load_checkpoint(w.run_dir / "checkpoint.pt")["step"] >= 50  # intact
+    assert w.open_checkpoint(str(w.run_dir / "checkpoint.pt"))
+    resumed = w.step
+    start(qtbot, w, resumed + 20)
+
+
+def test_the_training_process_stops_when_the_window_dies():
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch_parent, args=(stop, dead.pid), daemon=True)
+    watcher.start()
+    assert stop.wait(5.0)  # the run then saves its checkpoint and ends
