@@ -68,15 +68,17 @@ def warm_up() -> None:
 class _Sender:
     """Stands in for one of the child worker's signals: emit() sends it to the window."""
 
-    def __init__(self, name: str, conn, lock: threading.Lock):
-        self.name, self.conn, self.lock = name, conn, lock
+    def __init__(self, name: str, conn, lock: threading.Lock, stop):
+        self.name, self.conn, self.lock, self.stop = name, conn, lock, stop
 
     def emit(self, *values) -> None:
         with self.lock:  # the run directory's writer thread emits warnings too
             try:
                 self.conn.send((self.name, values))
-            except (BrokenPipeError, OSError):  # the window is gone: nothing to tell
-                pass
+            except (BrokenPipeError, OSError):
+                # Nobody relays the run any more (the window's side is gone): end it, which
+                # saves its checkpoint, rather than train on unseen.
+                self.stop.set()
 
 
 def _watch_parent(stop, parent: int) -> None:
@@ -124,14 +126,14 @@ def _child(conn, stop, pause, requests, job: dict) -> None:
         w = TrainingWorker(job["cfg"], job["run_dir"], resume)
         w._stop, w._pause, w._requests = stop, pause, requests
         for name in SIGNALS:
-            setattr(w, name, _Sender(name, conn, lock))
+            setattr(w, name, _Sender(name, conn, lock, stop))
         threading.Thread(target=_watch_parent, args=(stop, job["parent"]), daemon=True,
                          name="watch-window").start()
         w.work()  # reports failures itself and ends with `finished`
     except BaseException as e:  # before the worker could: say what broke
         traceback.print_exc()
-        _Sender("failed", conn, lock).emit(f"{type(e).__name__}: {e}")
-        _Sender("finished", conn, lock).emit(0)
+        _Sender("failed", conn, lock, stop).emit(f"{type(e).__name__}: {e}")
+        _Sender("finished", conn, lock, stop).emit(0)
     finally:
         conn.close()
 

@@ -5,27 +5,14 @@ import threading
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from studio.core.rundir import RunDir, load_checkpoint  # noqa: E402
-from studio.ui.main_window import MainWindow  # noqa: E402
 from studio.ui.panels.controls import set_field_text  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
-    w = MainWindow("gan-ring8")
-    qtbot.addWidget(w)
-    w.show()
-    set_field_text(w.controls, "gan.hidden", "32")
-    set_field_text(w.controls, "train.steps", "100000")
-    set_field_text(w.controls, "train.device", "cpu")
-    w.shown = shown
-    yield w
-    w.controller.wait()
+def window(ring_window):
+    return ring_window
 
 
 def test_disk_full_is_reported_training_goes_on_and_the_checkpoint_survives(qtbot, thread_worker,

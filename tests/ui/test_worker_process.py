@@ -10,29 +10,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from studio.core.rundir import load_checkpoint  # noqa: E402
-from studio.ui.main_window import MainWindow  # noqa: E402
-from studio.ui.panels.controls import set_field_text  # noqa: E402
-from studio.ui.worker_process import ProcessWorker, _watch_parent  # noqa: E402
+from studio.ui.worker_process import ProcessWorker, _Sender, _watch_parent  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
-    w = MainWindow("gan-ring8")
-    qtbot.addWidget(w)
-    w.show()
-    set_field_text(w.controls, "gan.hidden", "32")
-    set_field_text(w.controls, "train.steps", "1000000")
-    set_field_text(w.controls, "train.device", "cpu")
-    w.controls.set_value("train.checkpoint_every", 50)
-    w.shown = shown
-    yield w
-    w.controller.wait()
+def window(ring_window):
+    ring_window.controls.set_value("train.checkpoint_every", 50)
+    return ring_window
 
 
 def start(qtbot, w, steps=50):
@@ -113,3 +99,13 @@ def test_the_training_process_stops_when_the_window_dies():
     watcher = threading.Thread(target=_watch_parent, args=(stop, dead.pid), daemon=True)
     watcher.start()
     assert stop.wait(5.0)  # the run then saves its checkpoint and ends
+
+
+def test_a_run_nobody_relays_any_more_stops():
+    import multiprocessing as mp
+
+    recv, send = mp.Pipe(duplex=False)
+    recv.close()  # the window's end is gone
+    stop = threading.Event()
+    _Sender("progress", send, threading.Lock(), stop).emit(1, 2, 3.0)
+    assert stop.is_set()  # the run ends and saves its checkpoint
