@@ -2,7 +2,7 @@
 
 Each training row times four loops over the same model, batch, data and device, interleaved
 (a, b, c, d, a, b, ...) so that load from other processes hits all four alike; a loop's rate is
-the median over its segments:
+the median over its segments, a ratio between loops the median of the rounds' own ratios:
   a  limit   a minimal loop: data on the device, no metrics, no logging
   b  runner  the studio's runner headless (core.runner.run with its metrics and previews)
   c  window  the studio's worker in the real main window, every panel live (offscreen Qt, in a
@@ -110,9 +110,9 @@ class LimitGAN(_Loop):
         real = e._real_batch(bs)[0]
         if e.fast_now():  # the engine's hand-written gradients (gan_mlp_fast), no metrics
             fake = e.fast.generate(e._noise(bs))
-            e.fast.d_grads(real, fake, e.cfg.gan.loss, 0.0, metrics=False)
+            e.fast.d_grads(real, fake, e.cfg.gan.loss, 0.0)
             e.opt_d.step()
-            e.fast.g_grads(fake, fake, e.cfg.gan.loss, metrics=False)
+            e.fast.g_grads(fake, fake, e.cfg.gan.loss)
             e.opt_g.step()
             return
         with e.amp():
@@ -176,7 +176,7 @@ class AtThreads:
 
 
 class Runner(_Loop):
-    """core.runner.run as `main.py train` drives it (batches of 20, previews), minus the disk."""
+    """core.runner.run as `main.py train` drives it (its batches, previews), minus the disk."""
 
     def __init__(self, cfg):
         super().__init__(cfg)
@@ -184,13 +184,13 @@ class Runner(_Loop):
         self.cpu_s, self.steps = 0.0, 0  # this thread's CPU time over the timed segments
 
     def run(self, n: int) -> tuple[int, float]:
-        from .core.runner import run
+        from .core.runner import run, steps_per_batch
 
         e = self.engine
         cpu = time.thread_time()
         self.steps += n
         t = time.perf_counter()
-        for batch in run(e, e.step_count + n, every=20, preview_every=self.cfg.train.preview_every,
+        for batch in run(e, e.step_count + n, every=steps_per_batch(e, 20), preview_every=self.cfg.train.preview_every,
                          headless=True):
             for r in batch:
                 for k, v in r.metrics.items():
@@ -281,7 +281,7 @@ def _settings(quick: bool) -> dict:
     if quick:
         return {"rounds": 4, "seconds": 1.5, "startup_repeats": 3, "em_repeats": 7,
                 "em_n": 100_000, "mem_steps": 20}
-    return {"rounds": 7, "seconds": 3.0, "startup_repeats": 5, "em_repeats": 11,
+    return {"rounds": 11, "seconds": 2.0, "startup_repeats": 5, "em_repeats": 11,
             "em_n": 100_000, "mem_steps": 50}
 
 
@@ -326,21 +326,26 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
             say(f"  {name} round {r + 1}/{s['rounds']}: " + ", ".join(
                 f"{k} {v[-1]:,.0f}/s" for k, v in rates.items()))
         med = {k: statistics.median(v) for k, v in rates.items()}
+
+        def ratio(x: str, y: str) -> float:
+            # The median of each round's own ratio: on a shared host whole stretches of tens
+            # of seconds can run ~35% slow, and a round's loops mostly share their stretch.
+            return statistics.median(p / q for p, q in zip(rates[x], rates[y]))
         out = {"title": ROWS[name][0], "preset": ROWS[name][1], "steps_per_segment": steps,
                "rounds": s["rounds"], "batch_size": cfg.train.batch_size,
                "unit": "points/s" if cfg.data.name != "digits" else "images/s",
                "precision": loops["a"].engine.precision,
                "limit": med["a"], "runner": med["b"], "window": None, "script": med["d"],
-               "b_over_a": med["b"] / med["a"], "c_over_a": None,
-               "a_over_d": med["a"] / med["d"], "b_over_d": med["b"] / med["d"],
+               "b_over_a": ratio("b", "a"), "c_over_a": None,
+               "a_over_d": ratio("a", "d"), "b_over_d": ratio("b", "d"),
                "script_workers": loops["d"].ready["workers"], "threads": threads,
                "limit_other_threads": ({"threads": os.cpu_count(), "rate": med["a_threads"],
-                                        "over_a": med["a_threads"] / med["a"]}
+                                        "over_a": ratio("a_threads", "a")}
                                        if "a_threads" in med else None),
                "all": rates}
         if window:
             c, lat = loops["c"], np.asarray(loops["c"].latencies or [0.0])
-            out.update(window=med["c"], c_over_a=med["c"] / med["a"],
+            out.update(window=med["c"], c_over_a=ratio("c", "a"),
                        # While the window trained: CPU seconds per wall second, GUI and process.
                        window_cpu={"gui": c.cpu["gui_cpu_s"] / c.cpu["seconds"],
                                    "process": c.cpu["process_cpu_s"] / c.cpu["seconds"]},

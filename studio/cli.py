@@ -106,7 +106,7 @@ def _train(args) -> int:
     from .core import distributed
     from .core.engines import make_engine
     from .core.rundir import RunDir, load_checkpoint
-    from .core.runner import run
+    from .core.runner import run, steps_per_batch
 
     cfg = config_from_args(args)
     out = Path(args.out)
@@ -143,7 +143,9 @@ def _train(args) -> int:
     start = time.perf_counter()
     reduce = None if ctx is None else distributed.make_metrics_reducer(ctx)
     compile_told = False
-    for batch in run(engine, cfg.train.steps, every=20, preview_every=cfg.train.preview_every,
+    # Checkpoints fall between batches: none longer than checkpoint_every.
+    every = min(steps_per_batch(engine, 20), cfg.train.checkpoint_every)
+    for batch in run(engine, cfg.train.steps, every=every, preview_every=cfg.train.preview_every,
                      reduce_metrics=reduce, headless=True):
         if not compile_told and engine.compile_problem():
             compile_told = True

@@ -273,8 +273,11 @@ class TrainingWorker(QObject):
                                         "some space."), e))
 
     def _every(self) -> int:
-        # Small batches of steps keep pause/stop snappy; 2-D steps are cheap, so group more.
-        return 20 if getattr(self.engine, "kind", "") == "points" else 5
+        # A pause or stop ends a batch at once; requests and checkpoints wait for its end: a
+        # few image steps, or 2-D steps for ~25 ms.
+        from ..core.runner import steps_per_batch
+
+        return min(steps_per_batch(self.engine, 5), self.cfg.train.checkpoint_every)
 
     def _wait_while_paused(self) -> None:
         # Rate 0: the window shows this exact step (it thins out updates while a run streams).

@@ -4,12 +4,14 @@ import itertools
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from studio.bench import LimitGAN
 from studio.config import RunConfig
 from studio.core.engines import make_engine
-from studio.core.engines.gan_mlp_fast import FastMLPGAN
+from studio.core.engines.gan_mlp_fast import FastMLPGAN, _softplus
+from studio.core.runner import fetch_metrics, run
 
 torch.set_num_threads(1)
 CPU = torch.device("cpu")
@@ -219,3 +221,80 @@ def test_the_fast_path_refuses_what_the_losses_refuse():
         e.fast.d_grads(real, fake, "bce", 1.0)
     with pytest.raises(ValueError, match="last generate"):
         e.fast.g_grads(fake.clone(), fake, "bce")
+
+
+# -- losses and scores computed for a batch of steps at once (take_deferred) ---------------------
+CHANGES = {3: ("lsgan", 0.1, 0.0, 2), 5: ("hinge", 0.0, 1.0, 1), 8: ("bce", 0.2, 0.0, 1),
+           11: ("wgan", 0.0, 0.0, 1)}  # step -> loss, smoothing, R1 (autograd's), d_steps
+
+
+def change(engines, step):
+    if step in CHANGES:
+        loss, smooth, r1, d_steps = CHANGES[step]
+        new = engines[0].cfg.copy()
+        for k, v in (("loss", loss), ("label_smoothing", smooth), ("r1_gamma", r1),
+                     ("d_steps", d_steps)):
+            new.set(f"gan.{k}", v)
+        for e in engines:
+            e.set_hyperparameters(new)
+
+
+def assert_same_metrics(got, want):
+    for a, b in zip(got, want, strict=True):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert a[k] == pytest.approx(b[k], rel=1e-4, abs=1e-5), k
+
+
+def test_deferred_losses_equal_each_steps_own_through_changes_within_a_batch():
+    """The runner's way: steps leave loss_d, d_real, d_fake and loss_g as None; one call
+    computes them for all, grouped by the loss settings in force at each step (a step on
+    autograd, here under R1, has its own at once)."""
+    deferred, ref = pair(gan_cfg())
+    deferred.defer_metrics = True
+    results, want = [], []
+    for step in range(14):
+        change((deferred, ref), step)
+        fast_now = deferred.fast_now()
+        assert fast_now == (step not in (5, 6, 7))  # R1 from step 5 to 7: autograd's
+        r = deferred.step()
+        assert (r.metrics["loss_d"] is None) == fast_now
+        results.append(r)
+        want.append({k: float(v) for k, v in ref.step().metrics.items()})
+        if step == 6:  # a batch ends here
+            fetch_metrics(results[:7], None, deferred.take_deferred())
+    fetch_metrics(results[7:], None, deferred.take_deferred())
+    assert deferred.take_deferred() == []
+    assert_same_metrics([r.metrics for r in results], want)
+    # Single steps after a run carry over the last step's values, as without deferring.
+    deferred.defer_metrics = False
+    carried = deferred.step_g().metrics
+    assert float(carried["loss_d"]) == pytest.approx(want[-1]["loss_d"], rel=1e-4, abs=1e-5)
+
+
+def test_a_run_through_the_runner_reports_what_stepping_alone_reports():
+    fast, ref = pair(gan_cfg(pack=2, instance_noise=0.3, instance_noise_steps=6))
+    got = []
+    for batch in run(fast, 17, every=5, preview_every=1000):
+        got += [r.metrics for r in batch]
+    want = [{k: float(v) for k, v in ref.step().metrics.items()} for _ in range(17)]
+    assert not fast.defer_metrics and fast.take_deferred() == []
+    assert_same_metrics(got, want)
+
+
+def test_a_run_left_mid_way_leaves_nothing_waiting():
+    e = make_engine(gan_cfg(), CPU)
+    batches = run(e, 100, every=10, preview_every=1000)
+    next(batches)
+    e.step()  # between batches, as the runner never does, but a caller might
+    batches.close()
+    assert not e.defer_metrics and e._pending == []
+    assert all(torch.is_tensor(v) for v in e.step_d().metrics.values())
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 200.0])
+def test_the_softplus_of_the_deferred_losses_equals_torchs(scale):
+    x = torch.randn(4, 999, generator=torch.Generator().manual_seed(0)) * scale
+    x[0, :3] = torch.tensor([0.0, -104.0, 104.0])
+    want = F.softplus(x.double())
+    torch.testing.assert_close(_softplus(x).double(), want, rtol=2e-7, atol=2e-7)

@@ -3,7 +3,7 @@ import math
 import torch
 
 from studio.core.engines.base import Engine, StepResult
-from studio.core.runner import run
+from studio.core.runner import fetch_metrics, run
 
 
 class CountingEngine(Engine):
@@ -78,3 +78,22 @@ def test_a_headless_run_saves_previews_without_the_2d_field():
     assert all(p is not None and "field" not in p and p["fake"].shape == (1000, 2)
                for p in headless)
     assert all(p is not None and "heat" in p["field"] for p in shown)
+
+
+def test_one_fetch_fills_shared_tensors_and_deferred_blocks_through_one_reduce():
+    shared = torch.tensor(7.0)  # a diagnostic carried over several steps: one tensor
+    results = [StepResult(i, {"loss": torch.tensor(float(i)), "norm": shared, "d": None,
+                              "lr": 0.5}) for i in range(3)]
+    block = torch.tensor([[10.0], [11.0]])  # the engine's deferred "d" of the last two steps
+    calls = []
+
+    def reduce(values):
+        calls.append(values.clone())
+        return values * 2
+
+    fetch_metrics(results, reduce, [(results[1:], ("d",), block)])
+    assert len(calls) == 1 and calls[0].tolist() == [0.0, 7.0, 1.0, 2.0, 10.0, 11.0]
+    assert [r.metrics for r in results] == [
+        {"loss": 0.0, "norm": 14.0, "d": None, "lr": 0.5},
+        {"loss": 2.0, "norm": 14.0, "d": 20.0, "lr": 0.5},
+        {"loss": 4.0, "norm": 14.0, "d": 22.0, "lr": 0.5}]

@@ -30,6 +30,9 @@ class Engine(ABC):
     # Intra-op CPU threads this engine trains best on; None: as many as the caller allows.
     cpu_threads: int | None = None
     precision = "fp32"  # "bf16" where steps run in mixed precision (engines/speed.py)
+    # Set by the runner while it drives step(): an engine may then leave out of step()'s
+    # results (as None) metrics it computes for many steps at once in take_deferred().
+    defer_metrics = False
 
     def __init__(self) -> None:
         self.step_count = 0
@@ -42,6 +45,12 @@ class Engine(ABC):
     def preview(self) -> dict:
         """What the sample panel shows: numpy arrays only (safe to send across threads)."""
         ...
+
+    def take_deferred(self) -> list[tuple[list[StepResult], tuple[str, ...], torch.Tensor]]:
+        """The metrics left out of step()'s results since the last call, as blocks of
+        (results, names, a (len(results), len(names)) tensor); the runner fetches them with
+        the rest of the batch."""
+        return []
 
     def headless_preview(self) -> dict:
         """The preview a run without a window saves (main.py train): what the run directory

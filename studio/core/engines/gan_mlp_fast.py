@@ -151,6 +151,12 @@ class _Net:
         return self._zero_t
 
 
+def _softplus(x: torch.Tensor) -> torch.Tensor:
+    """softplus(x) = relu(x) - log(sigmoid(|x|)), to float32 rounding as F.softplus: torch's
+    CPU softplus is scalar code (99 us for 20x512 floats on this machine, this 23 us)."""
+    return torch.relu(x).sub_(torch.sigmoid(x.abs()).log_())
+
+
 LOSSES = ("bce", "lsgan", "hinge", "wgan")  # those written out here; others go to autograd
 
 
@@ -163,7 +169,7 @@ def _check(loss: str, smooth: float | None = None) -> None:
 
 
 class _DConsts:
-    """Constants of D's loss over 2n logits, real then fake: columns (2n, 1) unless said."""
+    """Constants of D's loss over 2n logits, real then fake: columns (2n, 1), rows (1, 2n)."""
 
     def __init__(self, n: int, smooth: float, device: torch.device):
         def col(real: float, fake: float) -> torch.Tensor:
@@ -172,22 +178,21 @@ class _DConsts:
         self.key = (n, smooth, device)
         self.sign, self.sign_n = col(-1.0, 1.0), col(-1.0 / n, 1.0 / n)
         self.smooth_n = col(smooth / n, 0.0)
-        self.smooth_row = self.smooth_n.view(1, -1)
         self.target = col(1.0 - smooth, 0.0)  # lsgan's
         self.ones = torch.ones(2 * n, 1, device=device)
-        self.mean_row = torch.full((1, 2 * n), 1.0 / n, device=device)  # sums of each half / n
-        self.means = torch.zeros(2, 2 * n, device=device)  # (2, 2n): each half's mean
-        self.means[0, :n], self.means[1, n:] = 1.0 / n, 1.0 / n
-        self.signed_means = self.means * self.sign.t()
-        self.one_zero = torch.tensor([[1.0], [0.0]], device=device)
+        self.ones_n = col(1.0 / n, 1.0 / n)  # a product with it: each row's sum / n
+        self.sign_row, self.target_row, self.ones_row = (
+            t.view(1, -1) for t in (self.sign, self.target, self.ones))
 
 
 class FastMLPGAN:
     """Gradients of a plain MLP GAN's D and G losses, written out (see the module's doc).
 
-    Logits stay (n, 1) columns, and sums and means are products with constant rows: on
-    vectors this short one small matrix product costs less than a mean() or sum() (~1 against
-    ~5 us), and one gives both of D's mean scores."""
+    The losses' values and D's scores are not needed for the gradients: d_metrics and
+    g_metrics compute them from the logits the updates return, for many steps in one set
+    of ops (the runner's batch), where per step they cost ~8% of a small model's step. Sums
+    over logits are products with constant columns: on vectors this short one small matrix
+    product costs less than a sum() (~1 against ~5 us)."""
 
     def __init__(self, G: CondMLPGenerator, D: MLPDiscriminator | CondMLPDiscriminator):
         self.g, self.d = _Net(_g_modules(G), G.scale), _Net(_d_modules(D), D.scale)
@@ -199,7 +204,7 @@ class FastMLPGAN:
         self._fake: torch.Tensor | None = None
         self._d_fake_in: torch.Tensor | None = None  # D's scaled input of those fakes
         self._dc: _DConsts | None = None
-        self._gc: tuple | None = None
+        self._gc: tuple | None = None  # (key, -1/n column)
         self._scale_key: tuple | None = None
         self._factors: tuple = ()
         self._scale = 1.0
@@ -211,13 +216,12 @@ class FastMLPGAN:
             c = self._dc = _DConsts(n, smooth, device)
         return c
 
-    def _g_consts(self, n: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-        """For G's loss over n logits: (a row of 1/n, a column of -1/n)."""
+    def _g_minus_n(self, n: int, device: torch.device) -> torch.Tensor:
+        """A column of -1/n: the gradient of -mean(x) over n logits."""
         c = self._gc
         if c is None or c[0] != (n, device):
-            c = self._gc = ((n, device), torch.full((1, n), 1.0 / n, device=device),
-                            torch.full((n, 1), -1.0 / n, device=device))
-        return c[1], c[2]
+            c = self._gc = ((n, device), torch.full((n, 1), -1.0 / n, device=device))
+        return c[1]
 
     def _input_scale(self) -> float:
         """d(D's input)/d(G's output) through both DataScales: D's factor times G's, as a
@@ -254,11 +258,11 @@ class FastMLPGAN:
         return torch.addcmul(s.offset, x, s.factor) if s.active else x
 
     # -- D's update ------------------------------------------------------------------------------
-    def d_grads(self, real: torch.Tensor, fake: torch.Tensor, loss: str, smooth: float,
-                metrics: bool = True):
+    def d_grads(self, real: torch.Tensor, fake: torch.Tensor, loss: str,
+                smooth: float) -> torch.Tensor:
         """D's gradients of the D loss on real and fake (what D sees: instance noise
-        included) into p.grad, over one pass of D through both. With `metrics`, returns
-        (loss_d, (2,) D's mean score on real and on fake, as gan_parts.d_score)."""
+        included) into p.grad, over one pass of D through both. Returns D's (2n, 1) logits,
+        real then fake, for d_metrics (now, or later for many steps at once)."""
         _check(loss, smooth)
         n = len(real) // self.pack  # logits per half
         with torch.no_grad():
@@ -268,44 +272,51 @@ class FastMLPGAN:
             hs = self.d.forward(self._packed(x_in))
             x = hs[-1]  # (2n, 1) logits, real then fake
             c = self._d_consts(n, smooth, x.device)
-            out = None
             if loss == "bce":
                 # softplus(-x) on real (less smooth x: softplus(x) - (1 - smooth) x), softplus(x)
-                # on fake: with v = sign x, the loss is softplus(v) (+ smooth x on real), its
-                # gradient (sigmoid(v) - smooth) sign / n on real, sigmoid(v) / n on fake.
-                v = x * c.sign
-                q = torch.sigmoid(v)
-                grad = torch.addcmul(c.smooth_n, q, c.sign_n)
-                if metrics:
-                    value = torch.mm(c.mean_row, F.softplus(v))
-                    if smooth:
-                        value = torch.addmm(value, c.smooth_row, x)
-                    # P(real): sigmoid(x) = 1 - q on real, q on fake.
-                    out = value.view(()), torch.addmm(c.one_zero, c.signed_means, q).view(2)
+                # on fake: with v = sign x, the gradient is (sigmoid(v) - smooth) sign / n on
+                # real, sigmoid(v) / n on fake.
+                grad = torch.addcmul(c.smooth_n, torch.sigmoid(x * c.sign), c.sign_n)
             elif loss == "lsgan":  # (x - target)^2 / 2, gradient (x - target) / n
-                diff = x - c.target
-                grad = diff * (1.0 / n)
-                if metrics:
-                    out = (torch.mm(diff.t(), diff).view(()) * (0.5 / n),
-                           torch.mm(c.means, x).view(2))
+                grad = (x - c.target) * (1.0 / n)
             elif loss == "hinge":  # relu(1 + sign x), gradient sign / n where positive
                 margin = torch.relu(torch.addcmul(c.ones, x, c.sign))
                 grad = torch.ops.aten.threshold_backward.default(c.sign_n, margin, 0)
-                if metrics:
-                    out = torch.mm(c.mean_row, margin).view(()), torch.mm(c.means, x).view(2)
             else:  # wgan: mean(fake) - mean(real), gradient sign / n
                 grad = c.sign_n
-                if metrics:
-                    out = torch.mm(c.sign_n.t(), x).view(()), torch.mm(c.means, x).view(2)
-            self.d.backward(grad, hs)
-        return out
+            self.d.backward(grad, hs)  # (it writes over its own deltas, never over grad or x)
+        return x
+
+    def d_metrics(self, logits: torch.Tensor, loss: str, smooth: float) -> torch.Tensor:
+        """(S, 3): loss_d and D's mean score on real and on fake (as gan_parts.d_score) of S
+        updates, from their d_grads logits stacked (S, 2n): one set of ops for S steps."""
+        n = logits.shape[1] // 2
+        c = self._d_consts(n, smooth, logits.device)
+        with torch.no_grad():
+            if loss == "bce":
+                value = torch.mm(_softplus(logits * c.sign_row), c.ones_n)
+                if smooth:
+                    value = torch.addmm(value, logits, c.smooth_n)
+                scores = torch.sigmoid(logits)  # P(real)
+            else:
+                if loss == "lsgan":
+                    diff = logits - c.target_row
+                    value = torch.mm(diff * diff, c.ones_n) * 0.5
+                elif loss == "hinge":
+                    value = torch.mm(torch.addcmul(c.ones_row, logits, c.sign_row).relu_(),
+                                     c.ones_n)
+                else:
+                    value = torch.mm(logits, c.sign_n)
+                scores = logits
+            # Each half's mean (a product with a 2-column matrix is slow in MKL, see _Net).
+            scores = scores.view(len(logits), 2, n).mean(2)
+            return torch.cat([value, scores], 1)
 
     # -- G's update ------------------------------------------------------------------------------
-    def g_grads(self, fake: torch.Tensor, fake_in: torch.Tensor, loss: str,
-                metrics: bool = True) -> torch.Tensor | None:
+    def g_grads(self, fake: torch.Tensor, fake_in: torch.Tensor, loss: str) -> torch.Tensor:
         """G's gradients of the G loss into p.grad (D's are left alone): `fake` from the last
-        generate(), `fake_in` what D sees of it (fake itself, or with instance noise). With
-        `metrics`, returns loss_g."""
+        generate(), `fake_in` what D sees of it (fake itself, or with instance noise). Returns
+        D's (n, 1) output on it, for g_metrics (for bce the logits negated: see there)."""
         if not self.made(fake):
             raise ValueError("g_grads needs the fakes of the last generate()")
         _check(loss)
@@ -315,24 +326,27 @@ class FastMLPGAN:
                     else self._d_in(fake_in))
             hs = self.d.forward(self._packed(x_in), negate=loss == "bce")
             x = hs[-1]
-            mean_row, minus_n = self._g_consts(n, x.device)
             # `grad` is dL/dx up to the factor `k`, which rides on the last product back
             # through D (the backward pass is linear in it): one op fewer.
-            out, k = None, 1.0
             if loss == "bce":  # softplus(-x), gradient -sigmoid(-x) / n; here hs[-1] = -x
                 grad, k = torch.sigmoid(x), -1.0 / n
-                if metrics:
-                    out = torch.mm(mean_row, F.softplus(x)).view(())
             elif loss == "lsgan":  # (x - 1)^2 / 2, gradient (x - 1) / n
                 grad, k = x - 1.0, 1.0 / n
-                if metrics:
-                    out = torch.mm(grad.t(), grad).view(()) * (0.5 / n)
             else:  # hinge and wgan: -mean(x), gradient -1/n
-                grad = minus_n
-                if metrics:
-                    out = torch.mm(minus_n.t(), x).view(())
+                grad, k = self._g_minus_n(n, x.device), 1.0
             # Back through D to its input (D's weight gradients are not wanted here), through
             # both DataScales, and through G.
             delta = self.d.backward(grad, hs, weights=False, input_scale=self._input_scale() * k)
             self.g.backward(delta.view(len(fake), -1), self._g_hs)
-        return out
+        return x
+
+    @staticmethod
+    def g_metrics(out: torch.Tensor, loss: str) -> torch.Tensor:
+        """(S,): loss_g of S updates from their g_grads outputs stacked (S, n); for bce those
+        are -logits (the loss is softplus(-x): its mean is softplus's of them)."""
+        with torch.no_grad():
+            if loss == "bce":
+                return _softplus(out).mean(1)
+            if loss == "lsgan":
+                return (out - 1.0).pow(2).mean(1) * 0.5
+            return -out.mean(1)  # hinge and wgan
