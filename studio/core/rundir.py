@@ -53,7 +53,9 @@ def save_checkpoint(path, cfg: RunConfig, engine, history: dict[str, list[float]
         "config": cfg.to_json(),
         "step": int(engine.step_count),
         "engine": engine.state_dict(),
-        "history": {k: torch.tensor(v, dtype=torch.float64) for k, v in (history or {}).items()},
+        # (np.array reads an array("d") as one block of memory, a list float by float.)
+        "history": {k: torch.from_numpy(np.array(v, dtype=np.float64))
+                    for k, v in (history or {}).items()},
     }
     buf = io.BytesIO()
     torch.save(state, buf)
