@@ -87,7 +87,7 @@ class TrainingWorker(QObject):
         self.resume = resume
         self.engine = None
         # Per-step metrics as arrays of doubles: a checkpoint copies and saves them as memory
-        # blocks (lists of floats took ~50 ms a checkpoint after 50,000 2-D steps, twice a
+        # blocks (lists of floats took ~25 ms a checkpoint after 50,000 2-D steps, twice a
         # second, holding the interpreter lock the training thread needs).
         self.history: dict[str, array] = ({k: array("d", v) for k, v in resume["history"].items()}
                                           if resume else {})
