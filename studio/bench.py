@@ -190,7 +190,8 @@ class Runner(_Loop):
         cpu = time.thread_time()
         self.steps += n
         t = time.perf_counter()
-        for batch in run(e, e.step_count + n, every=steps_per_batch(e, 20), preview_every=self.cfg.train.preview_every,
+        for batch in run(e, e.step_count + n, every=steps_per_batch(e, 20),
+                         preview_every=self.cfg.train.preview_every,
                          headless=True):
             for r in batch:
                 for k, v in r.metrics.items():

@@ -143,8 +143,7 @@ def _train(args) -> int:
     start = time.perf_counter()
     reduce = None if ctx is None else distributed.make_metrics_reducer(ctx)
     compile_told = False
-    # Checkpoints fall between batches: none longer than checkpoint_every.
-    every = min(steps_per_batch(engine, 20), cfg.train.checkpoint_every)
+    every = steps_per_batch(engine, 20, cfg.train.checkpoint_every)
     for batch in run(engine, cfg.train.steps, every=every, preview_every=cfg.train.preview_every,
                      reduce_metrics=reduce, headless=True):
         if not compile_told and engine.compile_problem():

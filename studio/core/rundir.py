@@ -13,7 +13,7 @@ import os
 import queue
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -46,7 +46,8 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             tmp.unlink()
 
 
-def save_checkpoint(path, cfg: RunConfig, engine, history: dict[str, list[float]] | None = None):
+def save_checkpoint(path, cfg: RunConfig, engine,
+                    history: dict[str, Sequence[float]] | None = None):
     state = {
         "format_version": FORMAT_VERSION,
         "model": cfg.model,

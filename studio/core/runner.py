@@ -20,9 +20,11 @@ from .engines.base import Engine, StepResult
 POINTS_EVERY = 50
 
 
-def steps_per_batch(engine: Engine, other: int) -> int:
-    """How many steps run() should batch for `engine`: POINTS_EVERY on 2-D data, else `other`."""
-    return POINTS_EVERY if engine.kind == "points" else other
+def steps_per_batch(engine: Engine, other: int, checkpoint_every: int | None = None) -> int:
+    """How many steps run() should batch for `engine`: POINTS_EVERY on 2-D data, else `other`;
+    at most `checkpoint_every`, for a caller that checkpoints between batches."""
+    n = POINTS_EVERY if engine.kind == "points" else other
+    return n if checkpoint_every is None else min(n, checkpoint_every)
 
 
 def fetch_metrics(results: list[StepResult],

@@ -282,7 +282,7 @@ class TrainingWorker(QObject):
         # few image steps, or 2-D steps for ~25 ms.
         from ..core.runner import steps_per_batch
 
-        return min(steps_per_batch(self.engine, 5), self.cfg.train.checkpoint_every)
+        return steps_per_batch(self.engine, 5, self.cfg.train.checkpoint_every)
 
     def _wait_while_paused(self) -> None:
         # Rate 0: the window shows this exact step (it thins out updates while a run streams).
