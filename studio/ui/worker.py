@@ -10,6 +10,7 @@ which the window spends shown, loading it in the background (`preload_torch`).
 """
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from array import array
@@ -24,6 +25,11 @@ from . import gc_guard
 
 EMIT_INTERVAL = 1 / 30  # seconds between updates sent to the GUI
 PREVIEW_INTERVAL = 0.2  # seconds: previews due more often than this wait (fast devices)
+# A checkpoint holds the whole history: on a 2-D run (checkpoint_every steps in half a second)
+# writing it twice a second cost more the longer the run (500,000 steps: 0.14 s each). After
+# the first, checkpoints are at least this far apart; a stop always saves.
+MIN_CHECKPOINT_S = 10.0
+SAVE_PREVIEW_S = 1.0  # the run directory's samples/: at most one picture a second (2-D: 5 shown)
 
 _preload: threading.Thread | None = None
 _threads = 1  # intra-op threads the window trains with (set by preload_torch)
@@ -91,6 +97,8 @@ class TrainingWorker(QObject):
         # second, holding the interpreter lock the training thread needs).
         self.history: dict[str, array] = ({k: array("d", v) for k, v in resume["history"].items()}
                                           if resume else {})
+        self._unsent: list[int] = []  # steps recorded in the history, not sent to the window
+        self._names: dict[str, None] = {}  # the metrics recorded (an ordered set)
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._requests: queue.Queue = queue.Queue()
@@ -211,33 +219,29 @@ class TrainingWorker(QObject):
         """Run until the end, a stop, a pause or a divergence."""
         from ..core.runner import run
 
-        pending: list = []
-        last_emit = 0.0
-        ck_step, ck_time = engine.step_count, time.perf_counter()
+        last_emit = saved = -math.inf
+        ck_step, ck_time, first_ck = engine.step_count, time.perf_counter(), True
         t0, s0 = time.perf_counter(), engine.step_count
         for batch in run(engine, total, stop=self._stop.is_set, every=self._every(),
                          preview_every=self.cfg.train.preview_every,
                          interrupt=self._pause.is_set, min_preview_interval=PREVIEW_INTERVAL):
-            pending += batch
+            self._record(batch)
             if not self._compile_told and engine.compile_problem():
                 self._compile_told = True
                 self.warning.emit(_fill(_tr("torch.compile failed on this machine (%1); "
                                             "training goes on uncompiled."),
                                         engine.compile_problem()))
-            for r in batch:
-                for k, v in r.metrics.items():
-                    self.history.setdefault(k, array("d")).append(float(v))
             if rd:
                 self._writer.submit(rd.append_metrics, batch)
             last = batch[-1]
+            now = time.perf_counter()
             if last.preview is not None:
                 self.preview.emit(last.preview)
-                if rd:
+                if rd and (now - saved >= SAVE_PREVIEW_S or last.step >= total):
                     self._writer.submit(rd.save_preview, last.step, last.preview)
-            now = time.perf_counter()
+                    saved = now
             if now - last_emit >= EMIT_INTERVAL or last.diverged or self._pause.is_set():
-                self._flush(pending)
-                pending = []
+                self._flush()
                 rate = (engine.step_count - s0) / max(now - t0, 1e-9)
                 self.progress.emit(engine.step_count, total, rate)
                 last_emit = now
@@ -246,14 +250,15 @@ class TrainingWorker(QObject):
                 self.diverged.emit(last.step, last.diverged)
                 self._pause.set()
                 return
-            if rd and (engine.step_count - ck_step >= self.cfg.train.checkpoint_every
-                       or now - ck_time >= 60 * self.cfg.train.autosave_minutes):
+            steps_due = (engine.step_count - ck_step >= self.cfg.train.checkpoint_every
+                         and (first_ck or now - ck_time >= MIN_CHECKPOINT_S))
+            if rd and (steps_due or now - ck_time >= 60 * self.cfg.train.autosave_minutes):
                 self._checkpoint(rd)
-                ck_step, ck_time = engine.step_count, now
+                ck_step, ck_time, first_ck = engine.step_count, now, False
             self._handle_requests()
             if self._pause.is_set():
                 return
-        self._flush(pending)
+        self._flush()
 
     def _out_of_memory(self) -> None:
         """Pause instead of dying: the weights are intact; a smaller batch usually fits."""
@@ -332,21 +337,32 @@ class TrainingWorker(QObject):
         fn = {"d": getattr(e, "step_d", None), "g": getattr(e, "step_g", None)}.get(kind)
         r = (fn or e.step)()
         fetch_metrics([r])
-        for k, v in r.metrics.items():
-            self.history.setdefault(k, array("d")).append(float(v))
+        self._record([r])
         if self._rd:
             self._writer.submit(self._rd.append_metrics, [r])
-        self._flush([r])
+        self._flush()
         self.preview.emit(e.preview())
         self.progress.emit(e.step_count, self.cfg.train.steps, 0.0)
 
-    def _flush(self, results: list) -> None:
-        if not results:
+    def _record(self, results: list) -> None:
+        """Append the results' metrics to the history, a column per metric (one pass per
+        column: on a 2-D run this is ~2,000 steps a second), and note their steps for _flush."""
+        self._names.update(dict.fromkeys(results[0].metrics))  # every metric met, in order
+        for k in self._names:
+            self.history.setdefault(k, array("d")).extend(
+                [r.metrics.get(k, math.nan) for r in results])
+        self._unsent += [r.step for r in results]
+
+    def _flush(self) -> None:
+        """Send the window the steps recorded since the last flush: the history's tails."""
+        n = len(self._unsent)
+        if not n:
             return
-        names = list(results[0].metrics)
-        out = {"step": np.array([r.step for r in results], dtype=np.int64)}
-        for k in names:
-            out[k] = np.array([r.metrics.get(k, np.nan) for r in results], dtype=np.float64)
+        out = {"step": np.array(self._unsent, dtype=np.int64)}
+        for k in self._names:
+            column = self.history[k]
+            out[k] = np.frombuffer(column[len(column) - n:], dtype=np.float64)  # (a copy)
+        self._unsent = []
         self.metrics.emit(out)
 
     def _checkpoint(self, rd) -> None:

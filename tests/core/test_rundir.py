@@ -88,6 +88,24 @@ def test_rundir_writes_config_metrics_and_samples(tmp_path):
     assert len((tmp_path / "run" / "metrics.csv").read_text().splitlines()) == 6
 
 
+def test_metric_rows_read_back_as_written(tmp_path):
+    # Rows of numbers take a fast format; anything else goes through csv: the file reads
+    # the same either way (12 significant digits, nan and inf, an empty missing value).
+    import csv
+
+    from studio.core.engines.base import StepResult
+
+    rd = RunDir(tmp_path / "run", small_cfg())
+    rd.append_metrics([StepResult(1, {"a": 0.1 + 0.2, "b": float("nan")}),
+                       StepResult(2, {"a": -1e-300, "b": float("inf")}),
+                       StepResult(3, {"a": 2}),
+                       StepResult(4, {"a": "x,y", "b": 1 / 3})])
+    with open(tmp_path / "run" / "metrics.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows == [["step", "a", "b"], ["1", "0.3", "nan"], ["2", "-1e-300", "inf"],
+                    ["3", "2", ""], ["4", "x,y", "0.333333333333"]]
+
+
 def test_background_writer_keeps_order_reports_errors_and_goes_on(tmp_path):
     from studio.core.rundir import BackgroundWriter
 

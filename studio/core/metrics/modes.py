@@ -9,9 +9,14 @@ import numpy as np
 
 
 def mode_stats(points: np.ndarray, centres: np.ndarray, sigma: float, min_count: int = 1) -> dict:
-    d2 = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(-1)
+    points, centres = np.asarray(points, dtype=np.float64), np.asarray(centres, dtype=np.float64)
+    # Squared distances summed coordinate by coordinate: a sum over an axis of length 2 of a
+    # (N, K, 2) array took 4x as long (a preview of 1,000 points: 220 against 55 us).
+    d2 = np.zeros((len(points), len(centres)))
+    for j in range(points.shape[1]):
+        d2 += np.subtract.outer(points[:, j], centres[:, j]) ** 2
     nearest = d2.argmin(1)
-    good = np.sqrt(d2[np.arange(len(points)), nearest]) <= 3 * sigma
+    good = np.take_along_axis(d2, nearest[:, None], 1)[:, 0] <= (3 * sigma) ** 2
     counts = np.bincount(nearest[good], minlength=len(centres))
     return {"modes_covered": int((counts >= min_count).sum()), "modes_total": len(centres),
             "high_quality": float(good.mean()) if len(points) else 0.0}
