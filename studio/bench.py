@@ -180,11 +180,11 @@ class Runner(_Loop):
 
     def __init__(self, cfg):
         super().__init__(cfg)
-        self.history: dict[str, list[float]] = {}
+        self.history: dict = {}  # as main.py train keeps it (core.runner.record)
         self.cpu_s, self.steps = 0.0, 0  # this thread's CPU time over the timed segments
 
     def run(self, n: int) -> tuple[int, float]:
-        from .core.runner import run, steps_per_batch
+        from .core.runner import record, run, steps_per_batch
 
         e = self.engine
         cpu = time.thread_time()
@@ -193,9 +193,7 @@ class Runner(_Loop):
         for batch in run(e, e.step_count + n, every=steps_per_batch(e, 20),
                          preview_every=self.cfg.train.preview_every,
                          headless=True):
-            for r in batch:
-                for k, v in r.metrics.items():
-                    self.history.setdefault(k, []).append(float(v))
+            record(self.history, batch)
         _sync(self.device)
         took = time.perf_counter() - t
         self.cpu_s += time.thread_time() - cpu

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from array import array
 from pathlib import Path
 
 from .config import ConfigError, RunConfig
@@ -96,17 +97,22 @@ def cmd_presets(args) -> int:
 def cmd_train(args) -> int:
     from .core import distributed
 
+    done = False
     try:
-        return _train(args)
+        rc = _train(args)
+        done = True
+        return rc
     finally:
-        distributed.shutdown()  # a no-op unless torchrun started this process
+        # A no-op unless torchrun started this process; after an error, no waiting for the
+        # other ranks (they may never get here).
+        distributed.shutdown(wait=done)
 
 
 def _train(args) -> int:
     from .core import distributed
     from .core.engines import make_engine
     from .core.rundir import RunDir, load_checkpoint
-    from .core.runner import run, steps_per_batch
+    from .core.runner import record, run, steps_per_batch
 
     cfg = config_from_args(args)
     out = Path(args.out)
@@ -133,7 +139,7 @@ def _train(args) -> int:
     rd = RunDir(out, cfg, resume=args.resume, extra=extra) if main else distributed.NullRunDir()
     if args.resume:
         rd.truncate_metrics(engine.step_count)
-    hist = history or {}
+    hist = {k: array("d", v) for k, v in (history or {}).items()}
     bar = None
     if not args.quiet and main:
         from tqdm import tqdm
@@ -151,9 +157,7 @@ def _train(args) -> int:
             print(f"warning: torch.compile failed here ({engine.compile_problem()}); "
                   f"training goes on uncompiled", file=sys.stderr)
         rd.append_metrics(batch)
-        for r in batch:
-            for k, v in r.metrics.items():
-                hist.setdefault(k, []).append(float(v))
+        record(hist, batch)
         if batch[-1].diverged:
             # Keep the last good checkpoint: saving now would overwrite it with NaN weights.
             kept = (f"the last good checkpoint (step {last_ck}) is kept"

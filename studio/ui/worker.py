@@ -98,7 +98,6 @@ class TrainingWorker(QObject):
         self.history: dict[str, array] = ({k: array("d", v) for k, v in resume["history"].items()}
                                           if resume else {})
         self._unsent: list[int] = []  # steps recorded in the history, not sent to the window
-        self._names: dict[str, None] = {}  # the metrics recorded (an ordered set)
         self._stop = threading.Event()
         self._pause = threading.Event()
         self._requests: queue.Queue = queue.Queue()
@@ -345,12 +344,10 @@ class TrainingWorker(QObject):
         self.progress.emit(e.step_count, self.cfg.train.steps, 0.0)
 
     def _record(self, results: list) -> None:
-        """Append the results' metrics to the history, a column per metric (one pass per
-        column: on a 2-D run this is ~2,000 steps a second), and note their steps for _flush."""
-        self._names.update(dict.fromkeys(results[0].metrics))  # every metric met, in order
-        for k in self._names:
-            self.history.setdefault(k, array("d")).extend(
-                [r.metrics.get(k, math.nan) for r in results])
+        """Add the results to the history (core.runner.record) and to what _flush sends."""
+        from ..core.runner import record
+
+        record(self.history, results)
         self._unsent += [r.step for r in results]
 
     def _flush(self) -> None:
@@ -359,8 +356,7 @@ class TrainingWorker(QObject):
         if not n:
             return
         out = {"step": np.array(self._unsent, dtype=np.int64)}
-        for k in self._names:
-            column = self.history[k]
+        for k, column in self.history.items():
             out[k] = np.frombuffer(column[len(column) - n:], dtype=np.float64)  # (a copy)
         self._unsent = []
         self.metrics.emit(out)

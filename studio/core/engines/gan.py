@@ -16,12 +16,12 @@ from ..data import DataError, Dataset, load_dataset
 from ..devices import load_generator_state, make_generator
 from ..losses import add_instance_noise, get_loss, gradient_penalty, instance_noise_std, r1_penalty
 from ..metrics.diversity import mean_pairwise_distance
-from ..metrics.modes import mode_stats
+from ..metrics.modes import mode_metrics, mode_stats
 from . import speed
 from .base import Engine, StepResult, adam, adam_set_lr
 from .gan_mlp_fast import LOSSES as FAST_LOSSES, FastMLPGAN, unsupported
 from .gan_parts import (batch_diversity, build_models, d_score, eval_mode, gan_field, grad_norm,
-                        mode_metrics, view_of)
+                        view_of)
 
 N_PREVIEW_POINTS = 1000
 N_PREVIEW_IMAGES = 64
@@ -342,8 +342,8 @@ class GANEngine(Engine):
         if self.kind == "points":
             out = {"kind": "points", "real": self.fixed_real.cpu().numpy(),
                    "fake": fake.cpu().numpy(), "step": self.step_count}
-            if self.data.modes is not None:
-                out.update(mode_stats(out["fake"], self.data.modes, self.data.mode_sigma))
+            if self.modes_t is not None:
+                out.update(mode_stats(fake, self.modes_t, self.data.mode_sigma))
             if field:
                 out["field"] = self.field()
             return out

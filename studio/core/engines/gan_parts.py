@@ -64,16 +64,6 @@ def grad_norm(module: torch.nn.Module) -> torch.Tensor:
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
 
 
-def mode_metrics(fake: torch.Tensor, centres: torch.Tensor, sigma: float) -> dict:
-    """Modes covered and the high-quality fraction (within 3 sigma of a mode, as PacGAN
-    counts them) of a batch of 2-D points, kept on the device: no boolean indexing."""
-    d = torch.cdist(fake.float(), centres)
-    dist, nearest = d.min(1)
-    good = (dist <= 3 * sigma).float()
-    counts = torch.zeros(len(centres), device=fake.device).scatter_add_(0, nearest, good)
-    return {"modes_covered": (counts >= 1).sum().float(), "high_quality": good.mean()}
-
-
 def batch_diversity(fake: torch.Tensor, ref: float, max_n: int = 128) -> torch.Tensor:
     """Mean pairwise distance of generated images over the real data's (device tensor)."""
     x = fake[:max_n].detach().flatten(1).float()

@@ -6,17 +6,25 @@ a mode is covered when at least `min_count` high-quality samples fall on it.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 
-def mode_stats(points: np.ndarray, centres: np.ndarray, sigma: float, min_count: int = 1) -> dict:
-    points, centres = np.asarray(points, dtype=np.float64), np.asarray(centres, dtype=np.float64)
-    # Squared distances summed coordinate by coordinate: a sum over an axis of length 2 of a
-    # (N, K, 2) array took 4x as long (a preview of 1,000 points: 220 against 55 us).
-    d2 = np.zeros((len(points), len(centres)))
-    for j in range(points.shape[1]):
-        d2 += np.subtract.outer(points[:, j], centres[:, j]) ** 2
-    nearest = d2.argmin(1)
-    good = np.take_along_axis(d2, nearest[:, None], 1)[:, 0] <= (3 * sigma) ** 2
-    counts = np.bincount(nearest[good], minlength=len(centres))
-    return {"modes_covered": int((counts >= min_count).sum()), "modes_total": len(centres),
-            "high_quality": float(good.mean()) if len(points) else 0.0}
+def mode_metrics(points: torch.Tensor, centres: torch.Tensor, sigma: float,
+                 min_count: int = 1) -> dict:
+    """Modes covered and the high-quality fraction as 0-d tensors on the points' device: no
+    host sync and no boolean indexing (the GAN engine measures them during training)."""
+    dist, nearest = torch.cdist(points.float(), centres.float()).min(1)
+    good = (dist <= 3 * sigma).float()
+    counts = torch.zeros(len(centres), device=points.device).scatter_add_(0, nearest, good)
+    return {"modes_covered": (counts >= min_count).sum().float(), "high_quality": good.mean()}
+
+
+def mode_stats(points, centres, sigma: float, min_count: int = 1) -> dict:
+    """mode_metrics as numbers (and the number of modes), for arrays or tensors."""
+    points = torch.as_tensor(np.asarray(points) if not torch.is_tensor(points) else points)
+    centres = torch.as_tensor(centres, device=points.device)
+    if not len(points):
+        return {"modes_covered": 0, "modes_total": len(centres), "high_quality": 0.0}
+    m = mode_metrics(points, centres, sigma, min_count)
+    covered, quality = torch.stack([m["modes_covered"], m["high_quality"]]).tolist()
+    return {"modes_covered": int(covered), "modes_total": len(centres), "high_quality": quality}
