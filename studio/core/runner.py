@@ -16,9 +16,10 @@ import torch
 from .engines.base import Engine, StepResult
 
 
-# Steps per batch (one metrics fetch each) on 2-D data: a step there takes ~0.5 ms, and a
-# batch's fixed costs (the fetch, the engine's deferred metrics) spread over 50 (25 ms).
-POINTS_EVERY = 50
+# Steps per batch (one metrics fetch each) on 2-D data: a step there takes ~0.4 ms, and a
+# batch's fixed costs (the fetch, the engine's deferred metrics) spread over 100 (~45 ms:
+# the window still gets ~20 batches a second).
+POINTS_EVERY = 100
 
 
 def steps_per_batch(engine: Engine, other: int, checkpoint_every: int | None = None) -> int:
@@ -30,8 +31,9 @@ def steps_per_batch(engine: Engine, other: int, checkpoint_every: int | None = N
 
 def fetch_metrics(results: list[StepResult],
                   reduce: Callable[[torch.Tensor], torch.Tensor] | None = None,
-                  deferred: list = ()) -> None:
-    """Replace tensor metrics by floats in place, with a single device->host copy.
+                  deferred: list = ()) -> bool:
+    """Replace tensor metrics by floats in place, with a single device->host copy. True when
+    every metric is then known finite (no step need be searched for NaN/Inf).
 
     `deferred`: Engine.take_deferred()'s blocks, filled into their results in the same copy.
     `reduce` maps the stacked values on the device before the copy (a distributed run
@@ -39,6 +41,7 @@ def fetch_metrics(results: list[StepResult],
     # Engines carry a metric measured now and then over the steps between (GAN diagnostics):
     # each tensor is copied once, however many steps show it.
     tensors, where, index = [], [], {}
+    other = False  # a metric given as a number: its finiteness is not in `values`
     for r in results:
         for k, v in r.metrics.items():
             if isinstance(v, torch.Tensor):
@@ -47,6 +50,8 @@ def fetch_metrics(results: list[StepResult],
                     i = index[id(v)] = len(tensors)
                     tensors.append(v)
                 where.append((r, k, i))
+            elif v is not None:
+                other = True
     parts = []
     with torch.no_grad():  # engines keep metrics as 0-d float32 tensors: stack them as they are
         if tensors:
@@ -54,7 +59,7 @@ def fetch_metrics(results: list[StepResult],
                                       v.detach().float().reshape(()) for v in tensors]))
         parts += [block.detach().float().reshape(-1) for _, _, block in deferred]
     if not parts:
-        return
+        return not other
     stacked = parts[0] if len(parts) == 1 else torch.cat(parts)
     if reduce is not None:
         stacked = reduce(stacked)
@@ -67,6 +72,9 @@ def fetch_metrics(results: list[StepResult],
             for k in names:
                 r.metrics[k] = values[i]
                 i += 1
+    # One sum instead of a test per value: NaN and Inf carry through it (an overflow to Inf
+    # only sends the caller to look step by step).
+    return not other and math.isfinite(sum(values))
 
 
 def record(history: dict[str, array], results: list[StepResult]) -> None:
@@ -98,7 +106,8 @@ def run(engine: Engine, steps: int, stop: Callable[[], bool] = lambda: False,
     The last result of a batch carries `preview` when a preview was due inside the batch,
     and `diverged` names a non-finite metric (the caller pauses; the loop ends there).
     A preview due less than `min_preview_interval` seconds after the last one waits (the
-    window: on a fast device, previews every few steps would cost more than the steps).
+    window: on a fast device, previews every few steps would cost more than the steps);
+    without that interval, a batch ends at each due preview, so that each is made.
     `reduce_metrics` goes to `fetch_metrics` (distributed runs: the mean over the ranks).
     `headless`: no window shows the previews (engine.headless_preview).
     """
@@ -123,15 +132,17 @@ def _run(engine, steps, stop, every, preview_every, interrupt, min_preview_inter
             batch.append(r)
             if r.step % preview_every == 0 or r.step == steps or engine.done:
                 want_preview = True
+                if not min_preview_interval:
+                    break  # each due preview is made (main.py train saves every one)
             if stop() or interrupt():
                 break
-        fetch_metrics(batch, reduce_metrics, engine.take_deferred())
-        for r in batch:
-            bad = first_nonfinite(r)
-            if bad:
-                r.diverged = bad
-                yield batch[: batch.index(r) + 1]
-                return
+        if not fetch_metrics(batch, reduce_metrics, engine.take_deferred()):
+            for r in batch:
+                bad = first_nonfinite(r)
+                if bad:
+                    r.diverged = bad
+                    yield batch[: batch.index(r) + 1]
+                    return
         now = time.perf_counter()
         if want_preview and (now - last_preview >= min_preview_interval
                              or engine.step_count >= steps or engine.done):

@@ -283,7 +283,7 @@ class TrainingWorker(QObject):
 
     def _every(self) -> int:
         # A pause or stop ends a batch at once; requests and checkpoints wait for its end: a
-        # few image steps, or 2-D steps for ~25 ms.
+        # few image steps, or 2-D steps for ~45 ms.
         from ..core.runner import steps_per_batch
 
         return steps_per_batch(self.engine, 5, self.cfg.train.checkpoint_every)

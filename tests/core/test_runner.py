@@ -55,6 +55,57 @@ def test_interrupt_ends_a_batch_but_not_the_run():
     assert [len(b) for b in batches] == [3, 9]
 
 
+def test_without_a_preview_interval_each_due_preview_is_made():
+    """main.py train saves every preview: one due inside a batch ends the batch; the window
+    (an interval) keeps its batches whole and shows the newest."""
+    e = CountingEngine()
+    headless = list(run(e, 100, every=100, preview_every=25))
+    assert [b[-1].preview["step"] for b in headless] == [25, 50, 75, 100]
+    e = CountingEngine()
+    shown = list(run(e, 100, every=100, preview_every=25, min_preview_interval=60.0))
+    assert [len(b) for b in shown] == [100] and shown[-1][-1].preview["step"] == 100
+
+
+def test_a_fetch_says_whether_every_metric_is_finite():
+    def results(loss, lr=None):
+        extra = {} if lr is None else {"lr": lr}
+        return [StepResult(i, {"loss": torch.tensor(loss), "d": None, **extra}) for i in (1, 2)]
+
+    assert fetch_metrics(results(1.0)) is True
+    assert fetch_metrics(results(math.inf)) is False
+    assert fetch_metrics(results(1.0, lr=0.5)) is False  # a number: the caller looks at it
+    ok = results(1.0)
+    assert fetch_metrics(ok, None, [(ok, ("d",), torch.tensor([[1.0], [math.nan]]))]) is False
+
+
+class Deferring(CountingEngine):
+    """Two more metrics: "d" left to take_deferred (NaN at step d_nan_at) and "lr" given as a
+    number (Inf at step lr_inf_at)."""
+
+    def __init__(self, d_nan_at=None, lr_inf_at=None):
+        super().__init__()
+        self.d_nan_at, self.lr_inf_at, self.pending = d_nan_at, lr_inf_at, []
+
+    def step(self):
+        r = super().step()
+        r.metrics.update(d=None, lr=math.inf if r.step == self.lr_inf_at else 0.1)
+        self.pending.append(r)
+        return r
+
+    def take_deferred(self):
+        done, self.pending = self.pending, []
+        block = torch.tensor([[math.nan if r.step == self.d_nan_at else 1.0] for r in done])
+        return [(done, ("d",), block)] if done else []
+
+
+def test_divergence_in_a_number_or_a_deferred_metric_is_found():
+    last = list(run(Deferring(lr_inf_at=17), 100, every=10))[-1][-1]
+    assert last.step == 17 and last.diverged == "lr"
+    last = list(run(Deferring(d_nan_at=24), 100, every=10))[-1][-1]
+    assert last.step == 24 and last.diverged == "d"
+    assert list(run(Deferring(), 30, every=10))[-1][-1].diverged == ""
+
+
 def test_divergence_is_reported_and_stops_at_the_bad_step():
     e = CountingEngine(nan_at=13)
     batches = list(run(e, 100, every=10))

@@ -29,9 +29,9 @@ GRID_COLS = 8
 MAX_CLASS_ROWS = 16  # a conditional preview shows one row per class, up to this many
 # Gradient norms, mode coverage and diversity are measured every DIAG_EVERY[kind]-th step
 # (and on every single step) and carried over in between. On images that is every second or
-# so at ~1% of the steps' time; a 2-D step takes ~0.5 ms, and diagnostics at every 10th cost
-# ~5% of its time: every 50th is still ~40 a second.
-DIAG_EVERY = {"images": 10, "points": 50}
+# so at ~1% of the steps' time. A 2-D step takes ~0.4 ms and one that measures ~0.8 ms (its
+# ops run cold, between steps): every 100th costs ~1% and is still ~20 a second.
+DIAG_EVERY = {"images": 10, "points": 100}
 D_METRICS = ("loss_d", "d_real", "d_fake")  # what one D update measures
 
 
@@ -64,7 +64,7 @@ class GANEngine(Engine):
         self.joint_d = (not g.minibatch_std and cfg.train.batch_size % g.pack == 0
                         and not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
                                     for m in self.D.modules()))
-        self._g_params = list(self.G.parameters())
+        self._g_params, self._d_params = list(self.G.parameters()), list(self.D.parameters())
         speed.setup(self, [self.G, self.D], device, cfg.train)
         self.opt_g = adam(self.G.parameters(), g.lr_g, (g.beta1, g.beta2), device)
         self.opt_d = adam(self.D.parameters(), g.lr_d, (g.beta1, g.beta2), device)
@@ -200,11 +200,12 @@ class GANEngine(Engine):
             fake_in = add_instance_noise(fake, std, self.gen)
             logits = self.fast.d_grads(real_in, fake_in, g.loss, g.label_smoothing)
             if diag:
-                self._last.update(grad_norm_d=grad_norm(self.D))
+                self._last.update(grad_norm_d=grad_norm(self._d_params))
             self.opt_d.step()
             if defer:  # None until take_deferred (see there)
                 self._defer_d = (logits, g.loss, g.label_smoothing)
-                self._last.update(dict.fromkeys(D_METRICS))
+                if self._last["loss_d"] is not None:
+                    self._last.update(dict.fromkeys(D_METRICS))
             else:
                 row = self.fast.d_metrics(logits.view(1, -1), g.loss, g.label_smoothing)
                 self._last.update(zip(D_METRICS, row.view(-1).unbind()))
@@ -233,7 +234,7 @@ class GANEngine(Engine):
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         if diag:
-            self._last.update(grad_norm_d=grad_norm(self.D))
+            self._last.update(grad_norm_d=grad_norm(self._d_params))
         self.opt_d.step()
         d_real, d_fake = d_score(g.loss, both.detach()).view(2, -1).mean(1).unbind()
         self._last.update(loss_d=loss_d.detach(), d_real=d_real, d_fake=d_fake)
@@ -265,9 +266,10 @@ class GANEngine(Engine):
             loss_g.backward(inputs=self._g_params)
             self._last["loss_g"] = loss_g.detach()
         if diag:
-            self._last["grad_norm_g"] = grad_norm(self.G)
+            self._last["grad_norm_g"] = grad_norm(self._g_params)
         self.opt_g.step()
-        fake = fake.detach()
+        if fake.requires_grad:  # (autograd's fakes; the fast path's have no graph)
+            fake = fake.detach()
         if diag and self.kind == "images":
             self._last["diversity"] = batch_diversity(fake, self.real_spread)
         elif diag and self.modes_t is not None:
@@ -275,7 +277,7 @@ class GANEngine(Engine):
         self.step_count += 1
 
     def _result(self) -> StepResult:
-        r = StepResult(self.step_count, {k: self._last[k] for k in self.metric_names})
+        r = StepResult(self.step_count, self._last.copy())  # _last holds the metric_names
         if self._defer_d is not None or self._defer_g is not None:
             self._pending.append((r, self._defer_d, self._defer_g))
             self._defer_d = self._defer_g = None
@@ -296,14 +298,16 @@ class GANEngine(Engine):
         blocks = []
         for part, names in ((1, D_METRICS), (2, ("loss_g",))):
             runs: list = []  # consecutive steps with the same loss settings go together
+            key = None
             for entry in pending:
-                if entry[part] is None:
+                deferred = entry[part]  # (output, *loss settings) or None
+                if deferred is None:
                     continue
-                out, *key = entry[part]
-                if not runs or runs[-1][0] != key:
-                    runs.append((key, [], []))
-                runs[-1][1].append(entry[0])
-                runs[-1][2].append(out)
+                if deferred[1:] != key:
+                    key, results, outs = deferred[1:], [], []
+                    runs.append((key, results, outs))
+                results.append(entry[0])
+                outs.append(deferred[0])
             for key, results, outs in runs:
                 stacked = torch.stack(outs).view(len(outs), -1)
                 block = (self.fast.d_metrics(stacked, *key) if part == 1

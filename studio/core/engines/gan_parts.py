@@ -55,11 +55,12 @@ def eval_mode(*modules: torch.nn.Module):
             m.train(w)
 
 
-def grad_norm(module: torch.nn.Module) -> torch.Tensor:
-    """Global L2 norm of the module's gradients, as a device tensor (no host sync)."""
-    grads = [p.grad for p in module.parameters() if p.grad is not None]
+def grad_norm(params: list[torch.Tensor]) -> torch.Tensor:
+    """Global L2 norm of the parameters' gradients, as a device tensor (no host sync). A list,
+    not a module: module.parameters() walks the module tree (~10 us on a 2-D GAN step)."""
+    grads = [p.grad for p in params if p.grad is not None]
     if not grads:
-        return torch.zeros((), device=next(module.parameters()).device)
+        return torch.zeros((), device=params[0].device)
     # Three ops (get_total_norm's grouping by device and dtype costs more on small models).
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
 
