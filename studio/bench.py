@@ -289,6 +289,12 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
     cfg = row_config(name, device)
     limit_cls = LimitVAE if cfg.model == "vae" else LimitGAN
     loops: dict = {}
+    # The in-process loops (a, b) run at `threads`, as the window's and the script's do. Left
+    # at torch's default (a row timed alone, not through run_bench), the 2-D limit loop ran
+    # ~40% slower in most rounds: its small products were split over two threads, one of
+    # them spinning beside the loop.
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
     try:
         loops["a"] = limit_cls(cfg)
         loops["b"] = Runner(cfg)
@@ -358,6 +364,7 @@ def bench_training_row(name: str, device: str, threads: int, s: dict,
                     loops["b"].cpu_s / max(loops["b"].steps, 1))
         return out
     finally:
+        torch.set_num_threads(before)
         for loop in loops.values():
             loop.close()
 
