@@ -313,8 +313,9 @@ class GANEngine(Engine):
                 block = (self.fast.d_metrics(stacked, *key) if part == 1
                          else self.fast.g_metrics(stacked, *key).view(-1, 1))
                 blocks.append((results, names, block))
-            if runs and self._last[names[0]] is None:  # the last step's: single steps carry it
-                self._last.update(zip(names, block[-1].unbind()))
+            if runs and self._last[names[0]] is None:
+                last_block = blocks[-1][2]  # the last step's values: single steps carry them
+                self._last.update(zip(names, last_block[-1].unbind()))
         return blocks
 
     def step_d(self) -> StepResult:

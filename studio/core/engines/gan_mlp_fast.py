@@ -25,6 +25,7 @@ from torch import nn
 from ..losses import get_loss
 from ..models.cgan import CondMLPDiscriminator, CondMLPGenerator
 from ..models.mlp import MLP, DataScale, MLPDiscriminator
+from .gan_parts import d_score
 
 # The ops autograd itself runs for these activations' backward (one op each; a mask multiply
 # needs a second op in the forward pass to build the mask), here writing over their input.
@@ -288,8 +289,8 @@ class FastMLPGAN:
         return x
 
     def d_metrics(self, logits: torch.Tensor, loss: str, smooth: float) -> torch.Tensor:
-        """(S, 3): loss_d and D's mean score on real and on fake (as gan_parts.d_score) of S
-        updates, from their d_grads logits stacked (S, 2n): one set of ops for S steps."""
+        """(S, 3): loss_d and D's mean score on real and on fake (d_score) of S updates, from
+        their d_grads logits stacked (S, 2n): one set of ops for S steps."""
         n = logits.shape[1] // 2
         c = self._d_consts(n, smooth, logits.device)
         with torch.no_grad():
@@ -297,19 +298,15 @@ class FastMLPGAN:
                 value = torch.mm(_softplus(logits * c.sign_row), c.ones_n)
                 if smooth:
                     value = torch.addmm(value, logits, c.smooth_n)
-                scores = torch.sigmoid(logits)  # P(real)
+            elif loss == "lsgan":
+                diff = logits - c.target_row
+                value = torch.mm(diff * diff, c.ones_n) * 0.5
+            elif loss == "hinge":
+                value = torch.mm(torch.addcmul(c.ones_row, logits, c.sign_row).relu_(), c.ones_n)
             else:
-                if loss == "lsgan":
-                    diff = logits - c.target_row
-                    value = torch.mm(diff * diff, c.ones_n) * 0.5
-                elif loss == "hinge":
-                    value = torch.mm(torch.addcmul(c.ones_row, logits, c.sign_row).relu_(),
-                                     c.ones_n)
-                else:
-                    value = torch.mm(logits, c.sign_n)
-                scores = logits
+                value = torch.mm(logits, c.sign_n)
             # Each half's mean (a product with a 2-column matrix is slow in MKL, see _Net).
-            scores = scores.view(len(logits), 2, n).mean(2)
+            scores = d_score(loss, logits).view(len(logits), 2, n).mean(2)
             return torch.cat([value, scores], 1)
 
     # -- G's update ------------------------------------------------------------------------------

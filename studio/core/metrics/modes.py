@@ -5,7 +5,6 @@ a mode is covered when at least `min_count` high-quality samples fall on it.
 """
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 
@@ -21,7 +20,7 @@ def mode_metrics(points: torch.Tensor, centres: torch.Tensor, sigma: float,
 
 def mode_stats(points, centres, sigma: float, min_count: int = 1) -> dict:
     """mode_metrics as numbers (and the number of modes), for arrays or tensors."""
-    points = torch.as_tensor(np.asarray(points) if not torch.is_tensor(points) else points)
+    points = torch.as_tensor(points)
     centres = torch.as_tensor(centres, device=points.device)
     if not len(points):
         return {"modes_covered": 0, "modes_total": len(centres), "high_quality": 0.0}
