@@ -136,7 +136,8 @@ def _train(args) -> int:
         engine.load_state_dict(ck["engine"])
         history = ck["history"]
     extra = None if ctx is None else {"distributed": distributed.prepare(engine, ctx)}
-    rd = RunDir(out, cfg, resume=args.resume, extra=extra) if main else distributed.NullRunDir()
+    rd = RunDir(out, cfg, "resume" if args.resume else "new", checkpoint=ck if args.resume
+                else None, extra=extra) if main else distributed.NullRunDir()
     if args.resume:
         rd.truncate_metrics(engine.step_count)
     hist = {k: array("d", v) for k, v in (history or {}).items()}
@@ -291,7 +292,7 @@ COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,
 def main(argv: list[str]) -> int:
     from .core.data import DataError
     from .core.devices import DeviceError
-    from .core.rundir import CheckpointError
+    from .core.rundir import CheckpointError, RunDirError
 
     try:
         args = build_parser().parse_args(argv)
@@ -299,7 +300,7 @@ def main(argv: list[str]) -> int:
             raise UsageError("expected a command: presets, train, sample, encode, decode "
                              "or bench")
         return COMMANDS[args.command](args)
-    except (UsageError, ConfigError, DataError, DeviceError, CheckpointError) as e:
+    except (UsageError, ConfigError, DataError, DeviceError, CheckpointError, RunDirError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
