@@ -116,9 +116,11 @@ def load_checkpoint(path) -> dict:
 class RunDir:
     """Writes one run's files. Metrics are appended in batches (one write per batch)."""
 
-    def __init__(self, path, cfg: RunConfig, resume: bool = False, extra: dict | None = None):
+    def __init__(self, path, cfg: RunConfig, resume: bool = False, extra: dict | None = None,
+                 mode: str | None = None):
         """`extra`: more top-level keys for config.json (a distributed run's "distributed");
         the checkpoint keeps the plain config, so any run resumes on one machine."""
+        resume = resume or mode == "resume"
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         (self.path / "samples").mkdir(exist_ok=True)

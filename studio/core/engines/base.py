@@ -33,6 +33,9 @@ class Engine(ABC):
     # Set by the runner while it drives step(): an engine may then leave out of step()'s
     # results (as None) metrics it computes for many steps at once in take_deferred().
     defer_metrics = False
+    # A loss past this has exploded (finite, but the run is lost): the runner treats it as a
+    # divergence. Summed pixel losses of large images stay far below it.
+    loss_limit = 1e9
 
     def __init__(self) -> None:
         self.step_count = 0
