@@ -153,7 +153,13 @@ class FusedAdam(torch.optim.Adam):
 
 def adam(params, lr: float, betas: tuple[float, float], device: torch.device) -> torch.optim.Adam:
     """Adam, fused into one kernel per step where torch has that kernel (CPU, CUDA): on a
-    small model the per-parameter loop of plain Adam is a good part of each step."""
+    small model the per-parameter loop of plain Adam is a good part of each step. With the
+    speed shortcuts off (engines/speed.py), torch's own fused Adam, stepped by torch."""
+    from .speed import SHORTCUTS
+
+    if not SHORTCUTS:
+        return torch.optim.Adam(params, lr=lr, betas=betas,
+                                fused=device.type in ("cpu", "cuda"))
     return FusedAdam(params, lr, betas, device)
 
 
