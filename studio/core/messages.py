@@ -21,6 +21,9 @@ TEMPLATES = {
     "compile_failed": "torch.compile failed on this machine (%1); training goes on uncompiled.",
     "request_failed": "%1: %2",
 }
+# A training process that ended without a word (killed, or a crash in a native kernel).
+PROCESS_ENDED = ("The training process ended unexpectedly (exit code %1). What it saved is "
+                 "intact: open its checkpoint (File > Open checkpoint) to go on.")
 NO_CHECKPOINT = "none yet"
 CHECKPOINT_AT = "step %1"
 
