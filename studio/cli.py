@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from array import array
 from pathlib import Path
 
 from .config import ConfigError, RunConfig
@@ -306,7 +305,6 @@ def load_run(run_dir, device: str = "cpu"):
 
 
 def cmd_sample(args) -> int:
-    import numpy as np
     import torch
 
     if args.n < 1:

@@ -6,7 +6,7 @@ fetches them in batches so that the training loop never waits on a host sync.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from abc import ABC, abstractmethod
 from typing import Any
 
