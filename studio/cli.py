@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from array import array
 from pathlib import Path
 
 from .config import ConfigError, RunConfig
@@ -29,14 +28,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("presets", help="list the presets")
 
     t = sub.add_parser("train", help="train a preset headless, writing a run directory")
-    t.add_argument("--preset", required=True, help="preset name (see `presets`)")
+    t.add_argument("--preset", help="preset name (see `presets`); optional with --resume")
     t.add_argument("--out", required=True, help="run directory to write")
     t.add_argument("--steps", type=int, help="training steps (overrides the preset)")
     t.add_argument("--seed", type=int, help="random seed")
     t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="where to train")
     t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a setting, e.g. --set gan.lr_g=1e-4 (repeatable)")
-    t.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
+    t.add_argument("--resume", action="store_true",
+                   help="continue from RUN_DIR/checkpoint.pt (--steps, --device and --set of "
+                        "learning rates and other live settings may change)")
+    t.add_argument("--overwrite", action="store_true",
+                   help="replace the run already in --out (without it, train refuses)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
 
     s = sub.add_parser("sample", help="draw samples from a trained run")
@@ -74,10 +77,15 @@ def config_from_args(args) -> RunConfig:
         raise UsageError(f"--preset: unknown preset {args.preset!r} "
                          f"(one of: {', '.join(PRESETS)})")
     cfg = PRESETS[args.preset].config()
-    if args.steps is not None:
-        cfg.set("train.steps", args.steps)
+    _apply_args(cfg, args)
     if args.seed is not None:
         cfg.set("train.seed", args.seed)
+    return cfg.validate()
+
+
+def _apply_args(cfg: RunConfig, args) -> None:
+    if args.steps is not None:
+        cfg.set("train.steps", args.steps)
     if args.device is not None:
         cfg.set("train.device", args.device)
     for item in args.set:
@@ -85,6 +93,38 @@ def config_from_args(args) -> RunConfig:
         if not eq or not key.strip():
             raise UsageError(f"--set {item!r}: expected KEY=VALUE")
         cfg.set(key.strip(), value)
+
+
+def resume_config(saved: RunConfig, args) -> RunConfig:
+    """The checkpoint's config (or --preset's) with the arguments applied, where only what may
+    change on resume changes: steps, device, cadence, learning rates and the other live
+    fields. Anything that shapes the model or its data is refused with one line."""
+    from .config import fixed_changes
+
+    if args.seed is not None:
+        raise UsageError("--seed: a resumed run continues its checkpoint's random state; "
+                         "leave --seed out")
+    if args.preset is not None and args.preset not in PRESETS:
+        raise UsageError(f"--preset: unknown preset {args.preset!r}")
+    cfg = PRESETS[args.preset].config() if args.preset else saved.copy()
+    if args.preset:
+        cfg.train.seed = saved.train.seed
+    _apply_args(cfg, args)
+    if args.device is None and cfg.train.device in ("cuda", "mps"):
+        from .core.devices import DeviceError, pick_device
+
+        try:
+            pick_device(cfg.train.device)
+        except DeviceError:  # a run written on a GPU resumes on what this machine has
+            cfg.train.device = "auto"
+    bad = fixed_changes(saved, cfg)
+    if bad:
+        key = bad[0]
+        where = f"--set {key}" if any(i.split("=")[0].strip() == key for i in args.set) \
+            else f"--preset {args.preset}"
+        raise UsageError(f"{where}: {key} is {cfg.get(key)!r} but the run was trained with "
+                         f"{saved.get(key)!r}; it cannot change when resuming (it shapes the "
+                         f"model or its data): train into a new folder instead")
     return cfg.validate()
 
 
@@ -92,6 +132,11 @@ def cmd_presets(args) -> int:
     for p in PRESETS.values():
         print(f"{p.name:<24} {p.model:<10} {p.data:<10} {p.description}")
     return 0
+
+
+# Exit statuses of `train` besides 0 and 2 (bad input).
+EXIT_FAILED, EXIT_DIVERGED, EXIT_OUT_OF_MEMORY = 1, 3, 4
+EXIT_INTERRUPTED = {"SIGINT": 130, "SIGTERM": 143}
 
 
 def cmd_train(args) -> int:
@@ -110,82 +155,140 @@ def cmd_train(args) -> int:
 
 def _train(args) -> int:
     from .core import distributed
-    from .core.engines import make_engine
-    from .core.rundir import RunDir, load_checkpoint
-    from .core.runner import record, run, steps_per_batch
+    from .core.rundir import load_checkpoint
+    from .core.session import Controls, TrainingSession
 
-    cfg = config_from_args(args)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
-    history = None
+    resume = None
+    if args.resume and args.overwrite:
+        raise UsageError("--overwrite: cannot be used with --resume (one continues the run, "
+                         "the other replaces it)")
     if args.resume:
-        ck = load_checkpoint(out)
-        steps = cfg.train.steps
-        cfg = ck["config"]
-        cfg.train.steps = max(steps, ck["step"])
+        resume = load_checkpoint(out)
+        cfg = resume_config(resume["config"], args)
+    else:
+        if args.preset is None:
+            raise UsageError("--preset: needed for a new run (see `main.py presets`)")
+        cfg = config_from_args(args)
     # Under torchrun every rank trains and rank 0 alone writes the run directory.
     ctx = distributed.init(cfg.train.device)
     main = ctx is None or ctx.is_main
-    engine = make_engine(cfg, None if ctx is None else ctx.device)
-    if engine.cpu_threads:
-        import torch
+    mode = "resume" if args.resume else ("overwrite" if args.overwrite else "new")
+    extra = {}
 
-        torch.set_num_threads(engine.cpu_threads)
-    if args.resume:
-        engine.load_state_dict(ck["engine"])
-        history = ck["history"]
-    extra = None if ctx is None else {"distributed": distributed.prepare(engine, ctx)}
-    rd = RunDir(out, cfg, "resume" if args.resume else "new", checkpoint=ck if args.resume
-                else None, extra=extra) if main else distributed.NullRunDir()
-    if args.resume:
-        rd.truncate_metrics(engine.step_count)
-    hist = {k: array("d", v) for k, v in (history or {}).items()}
-    bar = None
-    if not args.quiet and main:
-        from tqdm import tqdm
-        bar = tqdm(total=cfg.train.steps, initial=engine.step_count, unit="step",
-                   dynamic_ncols=True, file=sys.stderr)
-    last_ck = engine.step_count
+    def prepare(engine) -> None:
+        if ctx is not None:
+            extra["distributed"] = distributed.prepare(engine, ctx)
+
+    def make_run_dir(cfg, engine):
+        from .core.rundir import RunDir
+
+        return RunDir(out, cfg, mode=mode, checkpoint=resume, extra=extra or None) \
+            if main else None
+
+    controls = Controls()
+    sink = CliSink(cfg, quiet=args.quiet or not main)
+    interrupted = _stop_on_signals(controls)
+    session = TrainingSession(
+        cfg, sink, make_run_dir=make_run_dir, resume=resume, controls=controls,
+        headless=True, batch_steps=20, device=None if ctx is None else ctx.device,
+        reduce_metrics=None if ctx is None else distributed.make_metrics_reducer(ctx),
+        prepare=prepare)
     start = time.perf_counter()
-    reduce = None if ctx is None else distributed.make_metrics_reducer(ctx)
-    compile_told = False
-    every = steps_per_batch(engine, 20, cfg.train.checkpoint_every)
-    for batch in run(engine, cfg.train.steps, every=every, preview_every=cfg.train.preview_every,
-                     reduce_metrics=reduce, headless=True):
-        if not compile_told and engine.compile_problem():
-            compile_told = True
-            print(f"warning: torch.compile failed here ({engine.compile_problem()}); "
-                  f"training goes on uncompiled", file=sys.stderr)
-        rd.append_metrics(batch)
-        record(hist, batch)
-        if batch[-1].diverged:
-            # Keep the last good checkpoint: saving now would overwrite it with NaN weights.
-            kept = (f"the last good checkpoint (step {last_ck}) is kept"
-                    if (out / "checkpoint.pt").exists() else "no checkpoint was written yet")
-            print(f"error: step {batch[-1].step}: {batch[-1].diverged} became NaN/Inf; "
-                  f"training stopped; {kept}; try a lower learning rate", file=sys.stderr)
-            return 3
-        if batch[-1].preview is not None:
-            rd.save_preview(batch[-1].step, batch[-1].preview)
-        if engine.step_count - last_ck >= cfg.train.checkpoint_every:
-            rd.save_checkpoint(engine, hist)
-            last_ck = engine.step_count
-        if bar is not None:
-            bar.update(len(batch))
-            bar.set_postfix({k: f"{v:.3g}" for k, v in list(batch[-1].metrics.items())[:3]},
-                            refresh=False)
-    rd.save_checkpoint(engine, hist)
-    if hasattr(engine, "export") and main:
-        engine.export(out)
-    if bar is not None:
-        bar.close()
-    took = time.perf_counter() - start
+    outcome = session.run()
+    sink.close()
     if not main:
+        return 0 if outcome == "finished" else EXIT_FAILED
+    return sink.report(outcome, interrupted, out, time.perf_counter() - start)
+
+
+def _stop_on_signals(controls) -> list[str]:
+    """Ctrl-C and SIGTERM stop the session between two steps; it saves a checkpoint at the
+    last finished step. The list receives the signal's name."""
+    import signal
+    import threading
+
+    got: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        return got
+
+    def handler(signum, _frame) -> None:
+        if got:  # a second Ctrl-C while it saves: the save is atomic, quitting is safe
+            raise KeyboardInterrupt
+        got.append(signal.Signals(signum).name)
+        controls.stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    return got
+
+
+class CliSink:
+    """Prints a session's events: a progress bar on stderr, a line per problem."""
+
+    def __init__(self, cfg: RunConfig, quiet: bool):
+        self.cfg, self.quiet = cfg, quiet
+        self.bar = None
+        self.finished = None
+        self.problem: str = ""
+        self.failure: tuple[str, bool] | None = None
+
+    def __call__(self, event) -> None:
+        from .core import messages
+
+        kind, d = event.kind, event.data
+        if kind == "started" and not self.quiet:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=d["total"], initial=d["step"], unit="step",
+                            dynamic_ncols=True, file=sys.stderr)
+        elif kind == "progress" and self.bar is not None:
+            self.bar.update(d["step"] - self.bar.n)
+        elif kind == "metrics" and self.bar is not None:
+            cols = d["columns"]
+            shown = [k for k in cols if k != "step"][:3]
+            self.bar.set_postfix({k: f"{cols[k][-1]:.3g}" for k in shown}, refresh=False)
+        elif kind in ("diverged", "out_of_memory"):
+            self.problem = messages.text(event)
+        elif kind in messages.TEMPLATES:
+            self._line("warning: " + messages.text(event))
+        elif kind == "failed":
+            self.failure = (d["message"], d["user_error"])
+        elif kind == "finished":
+            self.finished = d
+
+    def _line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.clear()
+        print(text, file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def report(self, outcome: str, interrupted: list[str], out: Path, took: float) -> int:
+        """One closing line; the exit status."""
+        d = self.finished or {}
+        if outcome == "failed":
+            message, user_error = self.failure or ("training failed", False)
+            if user_error:
+                raise UsageError(message)
+            print(f"error: {message}", file=sys.stderr)
+            return EXIT_FAILED
+        if outcome in ("diverged", "out_of_memory"):
+            print(f"error: {self.problem}", file=sys.stderr)
+            return EXIT_DIVERGED if outcome == "diverged" else EXIT_OUT_OF_MEMORY
+        if outcome == "stopped":
+            sig = interrupted[0] if interrupted else "SIGINT"
+            print(f"interrupted ({sig}) at step {d.get('step')}: checkpoint saved in {out}; "
+                  f"continue with --resume", file=sys.stderr)
+            return EXIT_INTERRUPTED.get(sig, 130)
+        print(f"trained {self.cfg.model} on {self.cfg.data.path or self.cfg.data.name} for "
+              f"{d.get('step')} steps in {took:.1f} s -> {out}")
         return 0
-    print(f"trained {cfg.model} on {cfg.data.path or cfg.data.name} for {engine.step_count} steps "
-          f"in {took:.1f} s -> {out}")
-    return 0
 
 
 def load_run(run_dir, device: str = "cpu"):
@@ -203,7 +306,6 @@ def load_run(run_dir, device: str = "cpu"):
 
 
 def cmd_sample(args) -> int:
-    import numpy as np
     import torch
 
     if args.n < 1:

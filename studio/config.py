@@ -11,7 +11,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .core.gan_help import HELP, LOSS_NAMES
+from .families import MODELS  # plain data: families import nothing of the studio
+
+LOSS_NAMES = ("bce", "lsgan", "hinge", "wgan")  # core/losses.py defines each
 
 
 class ConfigError(ValueError):
@@ -29,7 +31,6 @@ def opt(default, help: str, lo=None, hi=None, choices=None, label: str = "", liv
     return field(default=default, metadata=meta)
 
 
-MODELS = ("gan", "gmm", "ae", "vae", "ae-vs-vae", "cyclegan", "text2img")
 POINT_SETS = ("ring8", "grid25", "moons", "spiral")
 TORCHVISION_SETS = ("mnist", "fashion-mnist", "kmnist", "cifar10", "svhn")  # downloaded once
 IMAGE_SETS = ("digits",) + TORCHVISION_SETS
@@ -43,166 +44,208 @@ DATA_SETS = POINT_SETS + IMAGE_SETS + MIXTURE_SETS + CAPTION_SETS + PAIR_SETS
 class DataConfig:
     name: str = opt("ring8", "Data set: a generated 2-D set, the offline 8x8 digits, or MNIST, "
                              "Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once).",
-                    choices=DATA_SETS)
-    path: str = opt("", "Your own data: .npz with images (N,H,W) uint8 [and labels], "
-                        ".npz or .csv with 2-D points, or a folder of pictures (one sub-folder "
-                        "per class). A folder holding the named set's files is read as that set.")
+                             choices=DATA_SETS, label="Data set")
+    path: str = opt("", "Your own data: .npz with images (N,H,W) uint8 [and labels], .npz or .csv "
+                        "with 2-D points, or a folder of pictures (one sub-folder per class). A "
+                        "folder holding the named set's files is read as that set.",
+                        label="Own data (file/folder)")
     limit: int = opt(0, "Use at most this many images (a random subset; 0 = all).",
-                     lo=0, hi=10_000_000)
-    n_points: int = opt(20000, "How many points to generate for a 2-D set.", lo=100, hi=2_000_000)
+                        lo=0, hi=10_000_000, label="Use at most (images)")
+    n_points: int = opt(20000, "How many points to generate for a 2-D set.",
+                               lo=100, hi=2_000_000, label="Points")
     image_size: int = opt(28, "Side of the square images the model sees (digits are upsampled).",
-                          lo=8, hi=128)
+                              lo=8, hi=128, label="Image size")
 
 
 @dataclass
 class TrainConfig:
-    steps: int = opt(5000, "Training steps (one step = one generator update).", lo=1, hi=10_000_000)
-    batch_size: int = opt(256, "Examples per step.", lo=1, hi=65536)
-    seed: int = opt(0, "Random seed: the same seed gives the same run.", lo=0, hi=2**31 - 1)
+    steps: int = opt(5000, "Training steps (one step = one generator update).",
+                           lo=1, hi=10_000_000, label="Steps")
+    batch_size: int = opt(256, "Examples per step.", lo=1, hi=65536, label="Batch size")
+    seed: int = opt(0, "Random seed: the same seed gives the same run.",
+                       lo=0, hi=2**31 - 1, label="Seed")
     device: str = opt("auto", "Where to train: auto picks cuda, then mps, then cpu.",
-                      choices=("auto", "cpu", "cuda", "mps"))
-    precision: str = opt("fp32", "Arithmetic: fp32, or bf16 mixed precision (matrix products "
-                                 "and convolutions in bfloat16; needs a recent GPU or the "
-                                 "CPU). bf16 saves memory; the studio's models are too small "
-                                 "to run faster with it.", choices=("fp32", "bf16"))
-    compile: bool = opt(False, "Compile the networks with torch.compile: the first steps wait "
-                               "for the compiler (tens of seconds), later ones may run faster. "
-                               "Needs a C++ compiler on the CPU. If compiled steps fail, the "
-                               "run goes on uncompiled and says so.")
-    preview_every: int = opt(100, "Redraw samples every N steps.", lo=1, hi=1_000_000)
-    checkpoint_every: int = opt(1000, "Write checkpoint.pt every N steps.", lo=1, hi=10_000_000)
+                              choices=("auto", "cpu", "cuda", "mps"), label="Device")
+    precision: str = opt("fp32", "Arithmetic: fp32, or bf16 mixed precision (matrix products and "
+                                 "convolutions in bfloat16; needs a recent GPU or the CPU). bf16 "
+                                 "saves memory; the studio's models are too small to run faster "
+                                 "with it.", choices=("fp32", "bf16"), label="Precision")
+    compile: bool = opt(False, "Compile the networks with torch.compile: the first steps wait for "
+                               "the compiler (tens of seconds), later ones may run faster. Needs "
+                               "a C++ compiler on the CPU. If compiled steps fail, the run goes "
+                               "on uncompiled and says so.", label="Compile (torch.compile)")
+    preview_every: int = opt(100, "Redraw samples every N steps.",
+                                  lo=1, hi=1_000_000, label="Preview every")
+    checkpoint_every: int = opt(1000, "Write checkpoint.pt every N steps.",
+                                      lo=1, hi=10_000_000, label="Checkpoint every")
     autosave_minutes: float = opt(5.0, "Also write checkpoint.pt at least this often while "
                                        "training (minutes), so a crash loses little.",
-                                  lo=0.1, hi=1440.0)
+                                       lo=0.1, hi=1440.0, label="Autosave (minutes)")
 
 
 @dataclass
 class GANConfig:
-    latent_dim: int = opt(16, "Size of the noise vector z the generator starts from.", lo=1, hi=1024)
-    hidden: int = opt(256, "Width of each hidden layer of G and D.", lo=4, hi=8192)
-    layers: int = opt(3, "Hidden layers in G and in D.", lo=1, hi=12)
+    latent_dim: int = opt(16, "Size of the noise vector z the generator starts from.",
+                              lo=1, hi=1024, label="Latent dim")
+    hidden: int = opt(256, "Width of each hidden layer of G and D.",
+                           lo=4, hi=8192, label="Hidden width")
+    layers: int = opt(3, "Hidden layers in G and in D.", lo=1, hi=12, label="Hidden layers")
     lr_g: float = opt(2e-4, "Generator learning rate (Adam). Typical 1e-4 to 1e-3.",
-                      lo=1e-7, hi=1.0, live=True)
+                            lo=1e-7, hi=1.0, live=True, label="Learning rate G")
     lr_d: float = opt(2e-4, "Discriminator learning rate (Adam). Typical 1e-4 to 1e-3.",
-                      lo=1e-7, hi=1.0, live=True)
-    beta1: float = opt(0.5, "Adam beta1 (momentum); GANs like 0.5 or lower.", lo=0.0, hi=0.999,
-                       live=True)
-    beta2: float = opt(0.999, "Adam beta2.", lo=0.0, hi=0.9999, live=True)
-    d_steps: int = opt(1, "Discriminator updates per generator update.", lo=1, hi=20, live=True)
-    lr_decay_from: float = opt(1.0, "When both learning rates start to fall, as a fraction of "
-                                    "the run: from there they decrease linearly to zero at "
-                                    "the last step, which sharpens the final samples. "
-                                    "1 = never.", lo=0.0, hi=1.0, live=True)
-    arch: str = opt("mlp", "Network type: mlp (fully connected) or dcgan (transposed "
-                           "convolutions in G, strided convolutions in D; images only).",
-                    choices=("mlp", "dcgan"))
+                            lo=1e-7, hi=1.0, live=True, label="Learning rate D")
+    beta1: float = opt(0.5, "Adam beta1 (momentum); GANs like 0.5 or lower.",
+                            lo=0.0, hi=0.999, live=True, label="Adam beta1")
+    beta2: float = opt(0.999, "Adam beta2.", lo=0.0, hi=0.9999, live=True, label="Adam beta2")
+    d_steps: int = opt(1, "Discriminator updates per generator update.",
+                          lo=1, hi=20, live=True, label="D steps per G step")
+    lr_decay_from: float = opt(1.0, "When both learning rates start to fall, as a fraction of the "
+                                    "run: from there they decrease linearly to zero at the last "
+                                    "step, which sharpens the final samples. 1 = never.",
+                                    lo=0.0, hi=1.0, live=True, label="Learning rates fall from")
+    arch: str = opt("mlp", "Network type: mlp (fully connected) or dcgan (transposed convolutions "
+                           "in G, strided convolutions in D; images only).",
+                           choices=("mlp", "dcgan"), label="Architecture")
     width: int = opt(64, "DCGAN base width: channels of G's last and D's first conv layer "
-                         "(doubled each layer).", lo=4, hi=512)
+                         "(doubled each layer).", lo=4, hi=512, label="Conv width (DCGAN)")
     conditional: bool = opt(False, "Conditional GAN: the class label joins G's noise and D's "
-                                   "input, so you can ask for a class (needs labelled data).")
-    embed_dim: int = opt(0, "How the label is given: 0 = one-hot vector; >0 = a learned "
-                            "embedding of this size.", lo=0, hi=1024)
-    loss: str = opt("bce", HELP["loss"], choices=LOSS_NAMES, live=True)
-    label_smoothing: float = opt(0.0, HELP["label_smoothing"], lo=0.0, hi=0.5, live=True)
-    instance_noise: float = opt(0.0, HELP["instance_noise"], lo=0.0, hi=10.0, live=True)
-    instance_noise_steps: int = opt(2000, HELP["instance_noise_steps"], lo=1, hi=10_000_000,
-                                    live=True)
-    r1_gamma: float = opt(0.0, HELP["r1_gamma"], lo=0.0, hi=1000.0, live=True)
-    gp_weight: float = opt(0.0, HELP["gp_weight"] + " Set before Start: D drops batch norm.",
-                           lo=0.0, hi=1000.0)
-    pack: int = opt(1, HELP["pack"], lo=1, hi=8)
-    spectral_norm: bool = opt(False, HELP["spectral_norm"])
-    minibatch_std: bool = opt(False, HELP["minibatch_std"])
+                                   "input, so you can ask for a class (needs labelled data).",
+                                   label="Conditional (label)")
+    embed_dim: int = opt(0, "How the label is given: 0 = one-hot vector; >0 = a learned embedding "
+                            "of this size.", lo=0, hi=1024, label="Label embedding (0 = one-hot)")
+    loss: str = opt("bce", "GAN loss: bce (classic, non-saturating), lsgan (least squares, "
+                           "smoother gradients), hinge (used by SNGAN/BigGAN), wgan (needs "
+                           "gp_weight > 0).", choices=LOSS_NAMES, live=True, label="Loss")
+    label_smoothing: float = opt(0.0, "One-sided label smoothing: D aims for 1 - s on real images "
+                                      "instead of 1, so it grows less over-confident (bce and "
+                                      "lsgan only). Typical 0.1.",
+                                      lo=0.0, hi=0.5, live=True, label="Label smoothing")
+    instance_noise: float = opt(0.0, "Instance noise: std of Gaussian noise added to D's real and "
+                                     "fake inputs at the start, annealed to 0; makes D's task "
+                                     "harder early on (0 = off).",
+                                     lo=0.0, hi=10.0, live=True, label="Instance noise")
+    instance_noise_steps: int = opt(2000, "Steps over which the instance noise fades linearly to "
+                                          "zero.",
+                                          lo=1, hi=10_000_000, live=True, label="Noise fade steps")
+    r1_gamma: float = opt(0.0, "R1 penalty weight: penalises D's gradient on real data, keeping D "
+                               "smooth (0 = off; typical 0.1 for 28-32 px, up to 10 for larger "
+                               "images).", lo=0.0, hi=1000.0, live=True, label="R1 penalty")
+    gp_weight: float = opt(0.0, "WGAN-GP gradient penalty weight: pushes D's gradient norm "
+                                "towards 1 between real and fake (0 = off; typical 10 with the "
+                                "wgan loss). Set before Start: D drops batch norm.",
+                                lo=0.0, hi=1000.0, label="Gradient penalty")
+    pack: int = opt(1, "PacGAN packing: D judges groups of this many samples at once, so it can "
+                       "spot a generator that makes the same thing twice (1 = off; 2-4 fights "
+                       "mode collapse).", lo=1, hi=8, label="Packing (PacGAN)")
+    spectral_norm: bool = opt(False, "Spectral normalisation on D's layers: bounds how fast D can "
+                                     "change (SNGAN); replaces batch norm in D.",
+                                     label="Spectral norm (D)")
+    minibatch_std: bool = opt(False, "Minibatch standard deviation feature in D: lets D see how "
+                                     "varied a batch is, which discourages mode collapse "
+                                     "(ProGAN).", label="Minibatch std (D)")
 
 
 @dataclass
 class VAEConfig:
     latent_dim: int = opt(8, "Size of the latent code z (2 lets the explorer show it directly).",
-                          lo=2, hi=64)
+                             lo=2, hi=64, label="Latent dim")
     arch: str = opt("mlp", "Encoder/decoder: fully connected (mlp) or convolutional (conv).",
-                    choices=("mlp", "conv"))
+                           choices=("mlp", "conv"), label="Architecture")
     hidden: int = opt(256, "Width of the hidden layers (mlp) or of the dense layer (conv).",
-                      lo=8, hi=8192)
+                           lo=8, hi=8192, label="Hidden width")
     channels: int = opt(32, "Channels of the first conv layer (conv only; doubled after).",
-                        lo=4, hi=512)
+                            lo=4, hi=512, label="Conv channels")
     recon: str = opt("bce", "Reconstruction loss, summed over pixels: bce (pixels as "
-                            "probabilities) or mse.", choices=("bce", "mse"))
-    beta: float = opt(1.0, "Weight of the KL term (VAE). 0 gives an autoencoder; >1 a "
-                           "smoother, blurrier beta-VAE.", lo=0.0, hi=100.0, live=True)
-    warmup_steps: int = opt(500, "Steps over which beta ramps up from 0 (avoids early "
-                                 "posterior collapse).", lo=0, hi=10_000_000, live=True)
+                            "probabilities) or mse.",
+                            choices=("bce", "mse"), label="Reconstruction")
+    beta: float = opt(1.0, "Weight of the KL term (VAE). 0 gives an autoencoder; >1 a smoother, "
+                           "blurrier beta-VAE.",
+                           lo=0.0, hi=100.0, live=True, label="Beta (KL weight)")
+    warmup_steps: int = opt(500, "Steps over which beta ramps up from 0 (avoids early posterior "
+                                 "collapse).",
+                                 lo=0, hi=10_000_000, live=True, label="Beta warm-up steps")
     logvar_floor: float = opt(-6.0, "Smallest log-variance the encoder can output (keeps the "
-                                    "posterior from collapsing to a point).", lo=-20.0, hi=2.0)
-    conditional: bool = opt(False, "Conditional VAE: the label joins encoder and decoder "
-                                   "inputs (needs labelled data).")
-    lr: float = opt(1e-3, "Learning rate (Adam).", lo=1e-7, hi=1.0, live=True)
+                                    "posterior from collapsing to a point).",
+                                    lo=-20.0, hi=2.0, label="Log-variance floor")
+    conditional: bool = opt(False, "Conditional VAE: the label joins encoder and decoder inputs "
+                                   "(needs labelled data).", label="Conditional (label)")
+    lr: float = opt(1e-3, "Learning rate (Adam).",
+                          lo=1e-7, hi=1.0, live=True, label="Learning rate")
 
 
 @dataclass
 class GMMConfig:
-    k: int = opt(4, "Number of Gaussian components K (an init file sets its own K).", lo=1, hi=64)
-    covariance_type: str = opt("full", "Shape of each covariance: full, tied (one shared), "
-                               "diag (axis-aligned) or spherical (round).",
-                               choices=("full", "tied", "diag", "spherical"))
-    reg_covar: float = opt(1e-6, "Added to each covariance diagonal so it stays invertible "
-                           "(as scikit-learn).", lo=0.0, hi=1e3)
+    k: int = opt(4, "Number of Gaussian components K (an init file sets its own K).",
+                    lo=1, hi=64, label="Components K")
+    covariance_type: str = opt("full", "Shape of each covariance: full, tied (one shared), diag "
+                                       "(axis-aligned) or spherical (round).",
+                                       choices=("full", "tied", "diag", "spherical"),
+                                       label="Covariance")
+    reg_covar: float = opt(1e-6, "Added to each covariance diagonal so it stays invertible (as "
+                                 "scikit-learn).", lo=0.0, hi=1e3, label="reg_covar")
     tol: float = opt(1e-3, "Stop when the mean log-likelihood changes by less than this.",
-                     lo=0.0, hi=1e3)
-    init: str = opt("kmeans++", "Starting parameters: k-means++ seeds, random "
-                    "responsibilities, or means at random data points.",
-                    choices=("kmeans++", "random", "random_from_data"))
-    init_file: str = opt("", "A .npz with weights (K,), means (K,d), covariances (K,d,d) to "
-                         "start from. Overrides gmm.init and gmm.k.")
+                           lo=0.0, hi=1e3, label="Tolerance")
+    init: str = opt("kmeans++", "Starting parameters: k-means++ seeds, random responsibilities, "
+                                "or means at random data points.",
+                                choices=("kmeans++", "random", "random_from_data"),
+                                label="Initialisation")
+    init_file: str = opt("", "A .npz with weights (K,), means (K,d), covariances (K,d,d) to start "
+                             "from. Overrides gmm.init and gmm.k.", label="Start from file")
     true_k: int = opt(4, "Components of the true mixture that data.name=blobs draws from.",
-                      lo=1, hi=32)
-    dim: int = opt(2, "Dimension of the points data.name=blobs draws (1 or 2).", lo=1, hi=2)
+                         lo=1, hi=32, label="True components")
+    dim: int = opt(2, "Dimension of the points data.name=blobs draws (1 or 2).",
+                      lo=1, hi=2, label="Dimensions")
 
 
 @dataclass
 class CycleGANConfig:
     width: int = opt(16, "Channels of each generator's first layer (x2 and x4 after its two "
-                         "downsamplings).", lo=4, hi=256)
-    blocks: int = opt(3, "Residual blocks in each generator (the paper uses 6 to 9 for "
-                         "256 px photos).", lo=1, hi=12)
-    d_width: int = opt(32, "Channels of each PatchGAN discriminator's first layer.", lo=4, hi=256)
-    d_layers: int = opt(2, "Stride-2 layers in each discriminator: more = larger patches "
-                           "(3 is the paper's 70x70 PatchGAN).", lo=1, hi=5)
-    lambda_cycle: float = opt(10.0, "Weight of the cycle loss |F(G(a)) - a| + |G(F(b)) - b|: "
-                                    "how strongly a translation must keep the content.",
-                              lo=0.0, hi=100.0, label="Cycle weight", live=True)
-    lambda_identity: float = opt(0.5, "Weight of the identity loss |G(b) - b| + |F(a) - a|, "
-                                      "as a fraction of the cycle weight (keeps colours; 0 = off).",
-                                 lo=0.0, hi=10.0, label="Identity weight", live=True)
-    lr: float = opt(2e-4, "Learning rate (Adam) of all four networks.", lo=1e-7, hi=1.0,
-                    live=True)
-    beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True)
-    pool_size: int = opt(50, "Past fakes each discriminator is shown again (image pool); "
-                             "0 = only the newest.", lo=0, hi=1000)
+                         "downsamplings).", lo=4, hi=256, label="Generator width")
+    blocks: int = opt(3, "Residual blocks in each generator (the paper uses 6 to 9 for 256 px "
+                         "photos).", lo=1, hi=12, label="Residual blocks")
+    d_width: int = opt(32, "Channels of each PatchGAN discriminator's first layer.",
+                           lo=4, hi=256, label="Discriminator width")
+    d_layers: int = opt(2, "Stride-2 layers in each discriminator: more = larger patches (3 is "
+                           "the paper's 70x70 PatchGAN).",
+                           lo=1, hi=5, label="D layers (patch size)")
+    lambda_cycle: float = opt(10.0, "Weight of the cycle loss |F(G(a)) - a| + |G(F(b)) - b|: how "
+                                    "strongly a translation must keep the content.",
+                                    lo=0.0, hi=100.0, label="Cycle weight", live=True)
+    lambda_identity: float = opt(0.5, "Weight of the identity loss |G(b) - b| + |F(a) - a|, as a "
+                                      "fraction of the cycle weight (keeps colours; 0 = off).",
+                                      lo=0.0, hi=10.0, label="Identity weight", live=True)
+    lr: float = opt(2e-4, "Learning rate (Adam) of all four networks.",
+                          lo=1e-7, hi=1.0, live=True, label="Learning rate")
+    beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True, label="Adam beta1")
+    pool_size: int = opt(50, "Past fakes each discriminator is shown again (image pool); 0 = only "
+                             "the newest.", lo=0, hi=1000, label="Image pool size")
 
 
 @dataclass
 class Text2ImgConfig:
     latent_dim: int = opt(32, "Size of the noise vector z that varies images of one caption.",
-                          lo=1, hi=512)
-    width: int = opt(32, "DCGAN base width of G and D.", lo=4, hi=512)
-    word_dim: int = opt(64, "Size of each word's learned embedding.", lo=4, hi=1024)
+                              lo=1, hi=512, label="Noise dim")
+    width: int = opt(32, "DCGAN base width of G and D.", lo=4, hi=512, label="Conv width")
+    word_dim: int = opt(64, "Size of each word's learned embedding.",
+                            lo=4, hi=1024, label="Word embedding")
     text_dim: int = opt(128, "Size of the caption embedding (a two-way GRU over the words).",
-                        lo=8, hi=2048)
-    cond_dim: int = opt(64, "The caption embedding is compressed to this size before it joins "
-                            "G's noise and D's features.", lo=4, hi=1024)
-    lr_g: float = opt(4e-4, "Generator learning rate (Adam).", lo=1e-7, hi=1.0, live=True)
+                             lo=8, hi=2048, label="Caption embedding")
+    cond_dim: int = opt(64, "The caption embedding is compressed to this size before it joins G's "
+                            "noise and D's features.", lo=4, hi=1024, label="Caption to G/D")
+    lr_g: float = opt(4e-4, "Generator learning rate (Adam).",
+                            lo=1e-7, hi=1.0, live=True, label="Learning rate G")
     lr_d: float = opt(6e-4, "Discriminator and text encoder learning rate (Adam).",
-                      lo=1e-7, hi=1.0, live=True)
-    beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True)
-    match_weight: float = opt(1.0, "Weight of the contrastive image-caption matching loss "
-                                   "(each picture must fit its own caption better than the "
-                                   "batch's others); 0 = plain GAN-CLS.", lo=0.0, hi=100.0,
-                              live=True)
+                            lo=1e-7, hi=1.0, live=True, label="Learning rate D + text")
+    beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True, label="Adam beta1")
+    match_weight: float = opt(1.0, "Weight of the contrastive image-caption matching loss (each "
+                                   "picture must fit its own caption better than the batch's "
+                                   "others); 0 = plain GAN-CLS.",
+                                   lo=0.0, hi=100.0, live=True, label="Matching loss weight")
 
 
 @dataclass
 class RunConfig:
-    model: str = opt("gan", "Model family.", choices=MODELS)
+    model: str = opt("gan", "Model family.", choices=MODELS, label="Model")
     data: DataConfig = field(default_factory=DataConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     gan: GANConfig = field(default_factory=GANConfig)
@@ -277,7 +320,8 @@ class RunConfig:
                 errs[key] = reason
         if self.train.batch_size > self.data.n_points and not self.data.path \
                 and self.data.name in POINT_SETS:
-            errs.setdefault("train.batch_size", f"larger than the data set ({self.data.n_points} points)")
+            errs.setdefault("train.batch_size",
+                            f"larger than the data set ({self.data.n_points} points)")
         if self.model == "gan" and self.gan.loss == "wgan" and self.gan.gp_weight <= 0 \
                 and not self.gan.spectral_norm:
             # An unconstrained critic's scores grow without bound.
@@ -291,6 +335,29 @@ class RunConfig:
             key, reason = next(iter(errs.items()))
             raise ConfigError(key, reason)
         return self
+
+
+# What a resumed run may change besides the live fields: how long and where it trains, and
+# how often it saves. The rest shapes the model or its data (a checkpoint would not fit) or
+# is the random state the checkpoint continues (the seed).
+RESUME_KEYS = ("train.steps", "train.device", "train.batch_size", "train.precision",
+               "train.compile", "train.preview_every", "train.checkpoint_every",
+               "train.autosave_minutes", "data.path")
+
+
+def can_change_on_resume(cfg: RunConfig, key: str) -> bool:
+    return key in RESUME_KEYS or bool(cfg.field_info(key)[1].metadata.get("live"))
+
+
+def fixed_changes(old: RunConfig, new: RunConfig) -> list[str]:
+    """The keys of `old`'s model whose values differ in `new` and cannot change on resume."""
+    from .families import family
+
+    if old.model != new.model:
+        return ["model"]
+    mine = ("data", "train", family(old.model).section)
+    return [k for k in old.keys() if k.split(".")[0] in mine and old.get(k) != new.get(k)
+            and not can_change_on_resume(old, k)]
 
 
 def _sections(obj) -> list[str]:

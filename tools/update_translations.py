@@ -33,7 +33,7 @@ LANGS = ("zh_CN",)
 def core_messages() -> dict[str, list[str]]:
     """context -> source texts that lupdate cannot see."""
     from studio.config import RunConfig
-    from studio.core.gan_help import LOSS_NAMES
+    from studio.config import LOSS_NAMES
     from studio.core.lessons import TEMPLATES
     from studio.presets import PRESETS
     from studio.ui.panels.controls import LABELS

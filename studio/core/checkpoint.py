@@ -33,11 +33,16 @@ class CheckpointError(ValueError):
 
 
 class SaveError(OSError):
-    """A write that failed (a full or read-only disk). str() is one line: the file, the
-    reason and what is kept; errno is the original one."""
+    """A checkpoint write that failed (a full or read-only disk). str() is one line: "could
+    not write PATH: REASON; the checkpoint at step N is kept". errno and strerror are the
+    original error's, filename the checkpoint's path, kept_step the step of the checkpoint
+    still in place (None when there is none or it is not known)."""
+
+    line = ""
+    kept_step: int | None = None
 
     def __str__(self) -> str:
-        return self.strerror or super().__str__()
+        return self.line or super().__str__()
 
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
@@ -93,8 +98,10 @@ def save_checkpoint(path, cfg: RunConfig, engine,
             kept = "no checkpoint was written yet"
         else:
             kept = f"the checkpoint at step {kept_step} is kept"
-        reason = e.strerror or type(e).__name__
-        raise SaveError(e.errno, f"could not write {path}: {reason}; {kept}", str(path)) from e
+        err = SaveError(e.errno, e.strerror or type(e).__name__, str(path))
+        err.line = f"could not write {path}: {err.strerror}; {kept}"
+        err.kept_step = kept_step if isinstance(kept_step, int) else None
+        raise err from e
 
 
 class Snapshot:

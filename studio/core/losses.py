@@ -13,9 +13,9 @@ from typing import Callable, NamedTuple
 import torch
 import torch.nn.functional as F
 
-from .gan_help import HELP, LOSS_NAMES  # tooltips live torch-free so the config can read them
+from ..config import LOSS_NAMES
 
-__all__ = ["LOSSES", "HELP", "GANLoss", "get_loss", "d_loss", "g_loss", "r1_penalty",
+__all__ = ["LOSSES", "GANLoss", "get_loss", "d_loss", "g_loss", "r1_penalty",
            "gradient_penalty", "instance_noise_std", "add_instance_noise", "pack"]
 
 

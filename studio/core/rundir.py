@@ -124,11 +124,15 @@ class RunDir:
             elif (self.path / "checkpoint.pt").is_file():
                 self.saved_step = _same_file_step(self.path / "checkpoint.pt", self.checkpoint)
             ck = self.checkpoint
-            if cfg is not None and cfg.model != ck["config"].model:
-                raise RunDirError(f"{self.path}: its checkpoint is a {ck['config'].model} run; "
-                                  f"it cannot be resumed as {cfg.model}")
-            cfg = ck["config"] if cfg is None else cfg
-            self._columns = reconcile_metrics(self.metrics_path, ck["step"], ck["history"])
+            had = ck.get("config")
+            if cfg is not None and had is not None and cfg.model != had.model:
+                raise RunDirError(f"{self.path}: its checkpoint is a {had.model} run; it "
+                                  f"cannot be resumed as {cfg.model}")
+            cfg = had if cfg is None else cfg
+            if cfg is None:
+                raise ValueError("resuming needs a config: give cfg, or a checkpoint with one")
+            self._columns = reconcile_metrics(self.metrics_path, checkpoint_step(ck),
+                                              ck.get("history"))
         elif self.mode == "overwrite":
             self._clear()
         (self.path / "samples").mkdir(exist_ok=True)
@@ -171,8 +175,8 @@ class RunDir:
     def truncate_metrics(self, step: int) -> None:
         """Drop rows past `step` (and a row cut short). A resumed RunDir did this on opening,
         against the checkpoint's history too; kept for older callers."""
-        history = self.checkpoint["history"] if self.checkpoint is not None \
-            and self.checkpoint.get("step") == step else None
+        history = self.checkpoint.get("history") if self.checkpoint is not None \
+            and checkpoint_step(self.checkpoint) == step else None
         self._columns = reconcile_metrics(self.metrics_path, step, history)
 
     def append_metrics(self, results) -> None:
@@ -219,12 +223,20 @@ class RunDir:
         return out
 
 
+def checkpoint_step(checkpoint: dict) -> int:
+    """The step of a checkpoint dict: its "step", or its engine state's (a transport ships
+    only the engine state and the history)."""
+    if "step" in checkpoint:
+        return int(checkpoint["step"])
+    return int(checkpoint["engine"]["step"])
+
+
 def _same_file_step(path: Path, checkpoint: dict) -> int | None:
     """The step of the checkpoint at `path` when it is the one given, else None (unknown)."""
     given = checkpoint.get("path")
     try:
         if given is not None and Path(given).resolve() == path.resolve():
-            return int(checkpoint["step"])
+            return checkpoint_step(checkpoint)
     except OSError:
         pass
     return None
@@ -283,7 +295,7 @@ def reconcile_metrics(path, step: int, history: dict | None) -> list[str] | None
     found = _read_metrics(path) if path.exists() else None
     if history:
         columns = ["step", *history]
-        values = [list(v) for v in history.values()]
+        values = [np.asarray(v, dtype=np.float64).tolist() for v in history.values()]
         n = min(step, min(len(v) for v in values))
         first = step - n + 1
         if found is not None:

@@ -31,9 +31,10 @@ def steps_per_batch(engine: Engine, other: int, checkpoint_every: int | None = N
 
 def fetch_metrics(results: list[StepResult],
                   reduce: Callable[[torch.Tensor], torch.Tensor] | None = None,
-                  deferred: list = ()) -> bool:
+                  deferred: list = (), limit: float = Engine.loss_limit) -> bool:
     """Replace tensor metrics by floats in place, with a single device->host copy. True when
-    every metric is then known finite (no step need be searched for NaN/Inf).
+    every metric is then known finite and within `limit` (no step need be searched for
+    NaN/Inf or an exploded loss).
 
     `deferred`: Engine.take_deferred()'s blocks, filled into their results in the same copy.
     `reduce` maps the stacked values on the device before the copy (a distributed run
@@ -73,8 +74,9 @@ def fetch_metrics(results: list[StepResult],
                 r.metrics[k] = values[i]
                 i += 1
     # One sum instead of a test per value: NaN and Inf carry through it (an overflow to Inf
-    # only sends the caller to look step by step).
-    return not other and math.isfinite(sum(values))
+    # only sends the caller to look step by step); an exploded loss is looked for the same way.
+    return (not other and math.isfinite(sum(values))
+            and abs(max(values, key=abs, default=0.0)) <= limit)
 
 
 def record(history: dict[str, array], results: list[StepResult]) -> None:
@@ -85,9 +87,10 @@ def record(history: dict[str, array], results: list[StepResult]) -> None:
         history.setdefault(k, array("d")).extend([r.metrics.get(k, math.nan) for r in results])
 
 
-def first_nonfinite(result: StepResult) -> str:
+def first_nonfinite(result: StepResult, limit: float = Engine.loss_limit) -> str:
+    """The first metric that is NaN or infinite, or a loss past `limit`; "" if none."""
     for k, v in result.metrics.items():
-        if isinstance(v, float) and not math.isfinite(v):
+        if isinstance(v, float) and (not math.isfinite(v) or "loss" in k and abs(v) > limit):
             return k
     return ""
 
@@ -136,9 +139,9 @@ def _run(engine, steps, stop, every, preview_every, interrupt, min_preview_inter
                     break  # each due preview is made (main.py train saves every one)
             if stop() or interrupt():
                 break
-        if not fetch_metrics(batch, reduce_metrics, engine.take_deferred()):
+        if not fetch_metrics(batch, reduce_metrics, engine.take_deferred(), engine.loss_limit):
             for r in batch:
-                bad = first_nonfinite(r)
+                bad = first_nonfinite(r, engine.loss_limit)
                 if bad:
                     r.diverged = bad
                     yield batch[: batch.index(r) + 1]

@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
 
-    from ..bench import ROWS, row_config
+    from ..bench.rows import ROWS, row_config
     from ..core.memory import keep_freed_memory
     from .worker import preload_torch, wait_for_torch
 

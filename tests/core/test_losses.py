@@ -100,9 +100,12 @@ def test_pack_puts_consecutive_samples_side_by_side():
 
 
 def test_help_texts_are_single_lines():
+    from studio.config import RunConfig
+
+    cfg = RunConfig()
     for key in ("loss", "label_smoothing", "r1_gamma", "gp_weight", "instance_noise", "pack",
                 "spectral_norm", "minibatch_std"):
-        text = L.HELP[key]
+        text = cfg.field_info(f"gan.{key}")[1].metadata["help"]
         assert 20 < len(text) < 220 and "\n" not in text, key
 
 

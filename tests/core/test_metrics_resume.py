@@ -77,3 +77,13 @@ def test_a_resumed_run_dir_appends_after_the_rebuilt_rows(tmp_path):
         rd.append_metrics([StepResult(6, {"loss_d": 0.25, "loss_g": 0.6})])
         rd.truncate_metrics(5)  # older callers still call this: nothing left to do but drop 6
     assert rows(run_dir / "metrics.csv") == expected()
+
+
+def test_a_checkpoint_of_engine_state_and_history_alone_is_enough(tmp_path):
+    """What a training process is handed: the engine state (with its step) and the history."""
+    from studio.config import RunConfig
+
+    with RunDir(tmp_path / "run", RunConfig(), "resume",
+                checkpoint={"engine": {"step": 5}, "history": HISTORY}):
+        pass
+    assert rows(tmp_path / "run" / "metrics.csv") == expected()

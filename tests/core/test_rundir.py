@@ -289,7 +289,9 @@ def test_a_full_disk_names_the_file_and_the_kept_step(tmp_path, monkeypatch):
         rd.save_checkpoint(e)
     assert str(err.value) == (f"could not write {run_dir / 'checkpoint.pt'}: No space left on "
                               f"device; the checkpoint at step 20 is kept")
-    assert err.value.errno == errno.ENOSPC and isinstance(err.value, OSError)
+    assert err.value.errno == errno.ENOSPC and err.value.strerror == "No space left on device"
+    assert err.value.filename == str(run_dir / "checkpoint.pt") and err.value.kept_step == 20
+    assert str(pickle.loads(pickle.dumps(err.value))) == str(err.value)  # crosses processes
     monkeypatch.undo()
     assert load_checkpoint(run_dir)["step"] == 20
     assert not list(run_dir.glob(".*.tmp-*"))

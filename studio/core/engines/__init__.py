@@ -1,4 +1,5 @@
-"""Engine registry: model name -> constructor. Imports are lazy so start-up stays fast."""
+"""Builds the engine a model family names (studio.families). Engine modules are imported
+only when a run needs one, so start-up stays fast."""
 from __future__ import annotations
 
 import importlib
@@ -8,17 +9,6 @@ import torch
 
 from ..devices import pick_device
 from .base import Engine, StepResult
-
-# model name -> "module:Class"; each class is built as Class(cfg, device)
-FAMILIES = {
-    "gan": "studio.core.engines.gan:GANEngine",
-    "gmm": "studio.core.engines.gmm:GMMEngine",
-    "ae": "studio.core.engines.vae:AEEngine",
-    "vae": "studio.core.engines.vae:VAEEngine",
-    "ae-vs-vae": "studio.core.engines.vae:AEvsVAEEngine",
-    "cyclegan": "studio.core.engines.cyclegan:CycleGANEngine",
-    "text2img": "studio.core.engines.text2img:Text2ImgEngine",
-}
 
 
 def make_engine(cfg, device: torch.device | None = None, progress=None,
@@ -31,6 +21,8 @@ def make_engine(cfg, device: torch.device | None = None, progress=None,
     networks and data (a trained model built to sample from).
     `progress(done, total)` hears about downloads, for the families that may download.
     """
+    from ...families import FAMILIES
+
     if cfg.model not in FAMILIES:
         from ...config import ConfigError
         raise ConfigError("model", f"no engine for {cfg.model!r} yet")
@@ -40,11 +32,11 @@ def make_engine(cfg, device: torch.device | None = None, progress=None,
     from ..budget import check_training
 
     check_training(cfg, device, model_only=memory == "model")
-    module, cls = FAMILIES[cfg.model].split(":")
+    module, cls = FAMILIES[cfg.model].engine.split(":")
     engine_cls = getattr(importlib.import_module(module), cls)
     if progress is not None and "progress" in inspect.signature(engine_cls).parameters:
         return engine_cls(cfg, device, progress=progress)
     return engine_cls(cfg, device)
 
 
-__all__ = ["Engine", "StepResult", "make_engine", "FAMILIES"]
+__all__ = ["Engine", "StepResult", "make_engine"]

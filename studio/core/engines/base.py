@@ -6,7 +6,7 @@ fetches them in batches so that the training loop never waits on a host sync.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -33,6 +33,9 @@ class Engine(ABC):
     # Set by the runner while it drives step(): an engine may then leave out of step()'s
     # results (as None) metrics it computes for many steps at once in take_deferred().
     defer_metrics = False
+    # A loss past this has exploded (finite, but the run is lost): the runner treats it as a
+    # divergence. Summed pixel losses of large images stay far below it.
+    loss_limit = 1e9
 
     def __init__(self) -> None:
         self.step_count = 0
@@ -150,7 +153,13 @@ class FusedAdam(torch.optim.Adam):
 
 def adam(params, lr: float, betas: tuple[float, float], device: torch.device) -> torch.optim.Adam:
     """Adam, fused into one kernel per step where torch has that kernel (CPU, CUDA): on a
-    small model the per-parameter loop of plain Adam is a good part of each step."""
+    small model the per-parameter loop of plain Adam is a good part of each step. With the
+    speed shortcuts off (engines/speed.py), torch's own fused Adam, stepped by torch."""
+    from .speed import SHORTCUTS
+
+    if not SHORTCUTS:
+        return torch.optim.Adam(params, lr=lr, betas=betas,
+                                fused=device.type in ("cpu", "cuda"))
     return FusedAdam(params, lr, betas, device)
 
 

@@ -36,6 +36,7 @@ D_METRICS = ("loss_d", "d_real", "d_fake")  # what one D update measures
 
 
 class GANEngine(Engine):
+    loss_limit = 1e6  # a GAN loss is a few units per example; lr=1.0 runs pass 1e6 early
     def __init__(self, cfg, device: torch.device, progress=None):
         super().__init__()
         self.cfg, self.device = cfg, device

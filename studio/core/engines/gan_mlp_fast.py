@@ -25,6 +25,7 @@ from torch import nn
 from ..losses import get_loss
 from ..models.cgan import CondMLPDiscriminator, CondMLPGenerator
 from ..models.mlp import MLP, DataScale, MLPDiscriminator
+from . import speed
 from .gan_parts import d_score
 
 # The ops autograd itself runs for these activations' backward (one op each; a mask multiply
@@ -76,7 +77,7 @@ def unsupported(engine) -> str:
     for a run; the live settings it depends on (r1_gamma, joint_d) the engine checks each
     update (GANEngine.fast_now)."""
     cfg, g = engine.cfg, engine.cfg.gan
-    reasons = [(g.arch != "mlp", "not an MLP"), (engine.kind != "points", "not 2-D points"),
+    reasons = [(not speed.SHORTCUTS, "speed shortcuts are off"), (g.arch != "mlp", "not an MLP"), (engine.kind != "points", "not 2-D points"),
                (engine.num_classes > 0, "conditional"),
                (g.spectral_norm, "spectral norm"), (g.minibatch_std, "minibatch std"),
                (g.gp_weight > 0, "gradient penalty"),

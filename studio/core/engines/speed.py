@@ -11,11 +11,19 @@ and layout changes cost more launches than the tensor cores save), at the same q
 from __future__ import annotations
 
 import contextlib
+import os
 
 import torch
 from torch import nn
 
 from ..devices import DeviceError
+
+# The speed shortcuts that lean on torch internals or stand in for autograd: Adam's fused
+# kernel called without torch's per-step Python (base.FusedAdam) and the hand-written MLP
+# backward of 2-D GANs (gan_mlp_fast). GENERATIVE_STUDIO_SHORTCUTS=0 turns them all off: a
+# torch upgrade that breaks one can be worked around at once, and CI runs the core tests once
+# that way so that both paths stay right.
+SHORTCUTS = os.environ.get("GENERATIVE_STUDIO_SHORTCUTS", "1") != "0"
 
 
 def amp_dtype(precision: str, device: torch.device) -> torch.dtype | None:

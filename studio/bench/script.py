@@ -2,7 +2,7 @@
 
 What pytorch/examples `dcgan/main.py` and its copies do: a Dataset of PIL images with
 ToTensor (+ Normalize), a DataLoader, plain `optim.Adam`, `.item()` on the losses every step.
-It runs as `python -m studio.bench_script --row NAME`, a plain Python process as a script
+It runs as `python -m studio.bench.script --row NAME`, a plain Python process as a script
 would be: none of the studio's process settings (studio.core.memory) apply. The protocol is
 the window's (studio.ui.bench_gui): "ready" once set up, then each line "N" on stdin runs N
 steps and answers {"steps", "seconds"}.
@@ -42,7 +42,7 @@ class ScriptLoop:
     """The studio's model (same weights: same seed), trained the way a script trains it."""
 
     def __init__(self, cfg):
-        from .core.engines import make_engine
+        from ..core.engines import make_engine
 
         cfg = cfg.copy()
         cfg.train.precision, cfg.train.compile = "fp32", False  # as a plain script runs
@@ -125,12 +125,12 @@ class ScriptLoop:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m studio.bench_script")
+    ap = argparse.ArgumentParser(prog="python -m studio.bench.script")
     ap.add_argument("--row", required=True)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
-    from .bench import row_config
+    from .rows import row_config
 
     torch.set_num_threads(args.threads)
     loop = ScriptLoop(row_config(args.row, args.device))
