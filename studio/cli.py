@@ -185,7 +185,8 @@ def _train(args) -> int:
     def make_run_dir(cfg, engine):
         from .core.rundir import RunDir
 
-        return RunDir(out, cfg, mode=mode, extra=extra or None) if main else None
+        return RunDir(out, cfg, mode=mode, checkpoint=resume, extra=extra or None) \
+            if main else None
 
     controls = Controls()
     sink = CliSink(cfg, quiet=args.quiet or not main)
@@ -393,7 +394,7 @@ COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,
 def main(argv: list[str]) -> int:
     from .core.data import DataError
     from .core.devices import DeviceError
-    from .core.rundir import CheckpointError
+    from .core.rundir import CheckpointError, RunDirError
 
     try:
         args = build_parser().parse_args(argv)
@@ -401,7 +402,7 @@ def main(argv: list[str]) -> int:
             raise UsageError("expected a command: presets, train, sample, encode, decode "
                              "or bench")
         return COMMANDS[args.command](args)
-    except (UsageError, ConfigError, DataError, DeviceError, CheckpointError) as e:
+    except (UsageError, ConfigError, DataError, DeviceError, CheckpointError, RunDirError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

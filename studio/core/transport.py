@@ -55,7 +55,8 @@ def _session(job: dict, sink, controls: Controls) -> TrainingSession:
     run_dir, mode = job["run_dir"], job["mode"]
 
     def make_run_dir(cfg, _engine):
-        return RunDir(run_dir, cfg, mode=mode) if run_dir is not None else None
+        return RunDir(run_dir, cfg, mode=mode, checkpoint=job["resume"]) \
+            if run_dir is not None else None
 
     return TrainingSession(job["cfg"], sink, make_run_dir=make_run_dir, resume=job["resume"],
                            controls=controls, interactive=True, linger=True,

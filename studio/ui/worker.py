@@ -145,10 +145,11 @@ class TrainingWorker(QObject):
         wait_for_torch()  # its thread count is set before the first step
         from ..core.data import DataError
         from ..core.devices import DeviceError
+        from ..core.rundir import CheckpointError, RunDirError
 
         try:
             self._work()
-        except (ConfigError, DataError, DeviceError) as e:
+        except (ConfigError, DataError, DeviceError, RunDirError, CheckpointError) as e:
             self.failed.emit(str(e))
         except Exception as e:  # keep the window alive; say what broke
             traceback.print_exc()
@@ -179,7 +180,8 @@ class TrainingWorker(QObject):
 
         # Set for every run: a run's threads carry over to the next run's thread.
         torch.set_num_threads(min(engine.cpu_threads or _threads, _threads))
-        rd = RunDir(self.run_dir, self.cfg, resume=self.resume is not None) if self.run_dir else None
+        rd = RunDir(self.run_dir, self.cfg, "resume" if self.resume is not None else "new",
+                    checkpoint=self.resume) if self.run_dir else None
         self._rd = rd
         self._writer = BackgroundWriter(self._disk_failed) if rd else None
         try:
@@ -187,6 +189,8 @@ class TrainingWorker(QObject):
         finally:
             if self._writer is not None:
                 self._writer.close()
+            if rd is not None:
+                rd.close()  # the run directory's lock
 
     def _run(self, engine, rd) -> None:
         if self.resume is not None:

@@ -73,7 +73,7 @@ def test_one_run_directory_written_by_rank_0(gan_run):
     assert out.count("trained gan on ring8") == 1  # only rank 0 reports
     assert sorted(p.name for p in run.parent.iterdir()) == ["gan"]
     assert {p.name for p in run.iterdir()} == {"config.json", "metrics.csv", "checkpoint.pt",
-                                               "samples"}
+                                               "samples", ".lock"}
     assert [p.name for p in (run / "samples").iterdir()] == [f"step_{GAN_STEPS:07d}.png"]
     m = read_metrics(run)
     assert list(m["step"]) == list(range(1, GAN_STEPS + 1))  # one writer: no doubled rows

@@ -1,3 +1,5 @@
+import json
+import os
 import pickle
 from array import array
 
@@ -6,7 +8,8 @@ import torch
 
 from studio.config import RunConfig
 from studio.core.engines import make_engine
-from studio.core.rundir import CheckpointError, RunDir, load_checkpoint, save_checkpoint
+from studio.core.rundir import (CheckpointError, RunDir, load_checkpoint, restore_engine,
+                                save_checkpoint)
 from studio.core.runner import run
 
 
@@ -26,10 +29,11 @@ def test_checkpoint_round_trip_restores_the_step_and_the_weights(tmp_path):
     # The window keeps its history in arrays of doubles, the CLI in lists: both read back alike.
     save_checkpoint(tmp_path / "c.pt", cfg, e, {"loss_d": [1.0, 2.0],
                                                  "loss_g": array("d", [0.1, 1e300]),
-                                                 "d_real": array("d")})
+                                                 "d_real": array("d", [float("nan"), 0.5])})
     ck = load_checkpoint(tmp_path / "c.pt")
     assert ck["step"] == 30 and ck["config"] == cfg
-    assert ck["history"] == {"loss_d": [1.0, 2.0], "loss_g": [0.1, 1e300], "d_real": []}
+    assert ck["history"]["loss_d"] == [1.0, 2.0] and ck["history"]["loss_g"] == [0.1, 1e300]
+    assert ck["history"]["d_real"][1] == 0.5 and ck["history"]["d_real"][0] != 0.0
     e2 = make_engine(ck["config"])
     e2.load_state_dict(ck["engine"])
     assert e2.step_count == 30
@@ -152,3 +156,147 @@ def test_a_generator_state_from_another_device_seeds_the_generator_the_same_way_
     other = torch.Generator()
     load_generator_state(other, cuda_state.flip(0))
     assert not torch.equal(torch.rand(3, generator=other), draws[0])
+
+
+# -- opening a run directory: new, resume, overwrite ----------------------------------------
+def finished_run(path, steps=20):
+    """A run directory as a finished run leaves it: config, metrics, checkpoint, samples."""
+    cfg = small_cfg()
+    e = make_engine(cfg)
+    hist = {}
+    from studio.core.runner import record
+
+    with RunDir(path, cfg) as rd:
+        for batch in run(e, steps, every=10, preview_every=10):
+            rd.append_metrics(batch)
+            record(hist, batch)
+            if batch[-1].preview:
+                rd.save_preview(batch[-1].step, batch[-1].preview)
+        rd.save_checkpoint(e, hist)
+    return cfg, e, hist
+
+
+def snapshot(path):
+    return {p.relative_to(path).as_posix(): p.read_bytes()
+            for p in sorted(path.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+@pytest.mark.parametrize("keep", ["config.json", "metrics.csv", "checkpoint.pt", None])
+def test_a_new_run_refuses_a_folder_holding_a_run_and_leaves_it_byte_identical(tmp_path, keep):
+    from studio.core.rundir import RunDirError
+
+    run_dir = tmp_path / "run"
+    finished_run(run_dir)
+    for name in ("config.json", "metrics.csv", "checkpoint.pt"):
+        if keep is not None and name != keep:
+            (run_dir / name).unlink()
+    before = snapshot(run_dir)
+    other = RunConfig.from_dict({"model": "vae", "data": {"name": "digits"}})
+    with pytest.raises(RunDirError) as e:
+        RunDir(run_dir, other)
+    msg = str(e.value)
+    assert "\n" not in msg and str(run_dir) in msg
+    assert "--resume" in msg and "--overwrite" in msg and "another folder" in msg
+    assert snapshot(run_dir) == before
+    with pytest.raises(RunDirError):  # the old spelling refuses the same way
+        RunDir(run_dir, other, resume=False)
+    assert snapshot(run_dir) == before
+
+
+def test_a_new_run_may_use_an_empty_or_missing_folder(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("mine")
+    for path in (tmp_path / "empty", tmp_path / "a" / "b"):
+        with RunDir(path, small_cfg()) as rd:
+            assert rd.locked and (path / "config.json").is_file() and (path / "samples").is_dir()
+    assert (tmp_path / "empty" / "notes.txt").read_text() == "mine"
+
+
+def test_overwrite_replaces_the_run_and_keeps_other_files(tmp_path):
+    run_dir = tmp_path / "run"
+    finished_run(run_dir)
+    (run_dir / "notes.txt").write_text("mine")
+    (run_dir / "gmm.npz").write_bytes(b"old export")
+    vae = RunConfig.from_dict({"model": "vae", "data": {"name": "digits"}})
+    with RunDir(run_dir, vae, "overwrite"):
+        assert not (run_dir / "checkpoint.pt").exists() and not (run_dir / "metrics.csv").exists()
+        assert not list((run_dir / "samples").glob("*.png")) and not (run_dir / "gmm.npz").exists()
+        assert json.loads((run_dir / "config.json").read_text())["model"] == "vae"
+    assert (run_dir / "notes.txt").read_text() == "mine"
+
+
+def test_resume_needs_a_checkpoint_and_the_same_model(tmp_path):
+    from studio.core.rundir import RunDirError
+
+    with pytest.raises(RunDirError, match="holds no run to resume"):
+        RunDir(tmp_path / "none", small_cfg(), "resume")
+    assert not (tmp_path / "none").exists()
+    run_dir = tmp_path / "run"
+    finished_run(run_dir)
+    (run_dir / "checkpoint.pt").unlink()
+    with pytest.raises(RunDirError, match="no checkpoint yet.*--overwrite"):
+        RunDir(run_dir, small_cfg(), "resume")
+    finished_run(tmp_path / "gan")
+    before = snapshot(tmp_path / "gan")
+    vae = RunConfig.from_dict({"model": "vae", "data": {"name": "digits"}})
+    with pytest.raises(RunDirError, match="gan run; it cannot be resumed as vae"):
+        RunDir(tmp_path / "gan", vae, "resume")
+    assert snapshot(tmp_path / "gan") == before
+
+
+def test_resume_reads_the_folders_checkpoint_after_taking_the_lock(tmp_path):
+    run_dir = tmp_path / "run"
+    cfg, e, hist = finished_run(run_dir, steps=20)
+    with RunDir(run_dir, None, "resume") as rd:
+        assert rd.checkpoint["step"] == 20 and rd.cfg == cfg and rd.saved_step == 20
+        e2 = make_engine(rd.cfg)
+        restore_engine(e2, rd.checkpoint)
+        for batch in run(e2, 25, every=5):
+            rd.append_metrics(batch)
+    steps = [int(r.split(",")[0]) for r in (run_dir / "metrics.csv").read_text().split()[1:]]
+    assert steps == list(range(1, 26))
+
+
+def test_a_killed_saves_temporary_files_are_removed_on_open(tmp_path):
+    run_dir = tmp_path / "run"
+    finished_run(run_dir)
+    litter = [run_dir / ".checkpoint.pt.tmp-123-456", run_dir / ".config.json.tmp-9-9",
+              run_dir / "samples" / ".step_0000010.png.tmp-1-2"]
+    for p in litter:
+        p.write_bytes(b"half a file")
+    (run_dir / "keep.tmp-1").write_bytes(b"not ours")
+    with RunDir(run_dir, None, "resume"):
+        assert not any(p.exists() for p in litter)
+    assert (run_dir / "keep.tmp-1").exists()
+
+
+def test_a_full_disk_names_the_file_and_the_kept_step(tmp_path, monkeypatch):
+    import errno
+
+    from studio.core.rundir import SaveError
+
+    run_dir = tmp_path / "run"
+    finished_run(run_dir, steps=20)
+    rd = RunDir(run_dir, None, "resume")
+    e = make_engine(rd.cfg)
+    restore_engine(e, rd.checkpoint)
+    list(run(e, 30, every=10))
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(SaveError) as err:
+        rd.save_checkpoint(e)
+    assert str(err.value) == (f"could not write {run_dir / 'checkpoint.pt'}: No space left on "
+                              f"device; the checkpoint at step 20 is kept")
+    assert err.value.errno == errno.ENOSPC and err.value.strerror == "No space left on device"
+    assert err.value.filename == str(run_dir / "checkpoint.pt") and err.value.kept_step == 20
+    assert str(pickle.loads(pickle.dumps(err.value))) == str(err.value)  # crosses processes
+    monkeypatch.undo()
+    assert load_checkpoint(run_dir)["step"] == 20
+    assert not list(run_dir.glob(".*.tmp-*"))
+    rd.close()
+    fresh = RunDir(tmp_path / "fresh", small_cfg())
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(SaveError, match="no checkpoint was written yet"):
+        fresh.save_checkpoint(e)

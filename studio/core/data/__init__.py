@@ -66,10 +66,15 @@ def load_dataset(data_cfg, device: torch.device | str = "cpu", seed: int = 0,
         if data_cfg.name in SETS and has_local_files(data_cfg.name, path):
             # The "choose folder" answer to an offline download: the set's own files.
             x, y = load_torchvision_set(data_cfg.name, root=path, download=False)
-            return _images_u8(x, y, data_cfg, device, seed, limit, list(SETS[data_cfg.name].classes))
+            return _images_u8(x, y, data_cfg, device, seed, limit,
+                              list(SETS[data_cfg.name].classes))
         from .folder import load_image_folder
 
         f = load_image_folder(path, data_cfg.image_size, "auto", limit, progress, seed)
+        if len(f.images) < 2:
+            raise DataError(f"{path}: needs at least 2 readable images, found "
+                            f"{len(f.images)}" + (f" ({f.n_skipped} unreadable file(s) "
+                                                  f"skipped)" if f.n_skipped else ""))
         ds = _images_u8(f.images, f.labels, data_cfg, device, seed, None, f.classes)
         ds.n_skipped = f.n_skipped
         return ds
@@ -109,7 +114,7 @@ def _subset(x: np.ndarray, y, limit: int | None, seed: int):
 def _images_u8(x: np.ndarray, y, data_cfg, device, seed: int, limit: int | None,
                classes: list[str] | None) -> Dataset:
     x, y = _subset(x, y, limit, seed)
-    ds = _images(torch.from_numpy(x).float().div_(255.0), y, data_cfg.image_size, device,
+    ds = _images(resize_u8(x, data_cfg.image_size, device), y, data_cfg.image_size, device,
                  str(data_cfg.path or data_cfg.name))
     if ds.labels is not None:
         ds.classes = classes if classes and len(classes) >= ds.num_classes else \
@@ -117,10 +122,33 @@ def _images_u8(x: np.ndarray, y, data_cfg, device, seed: int, limit: int | None,
     return ds
 
 
+CHUNK_BYTES = 64 << 20  # float32 working memory per chunk when converting images
+
+
+def resize_u8(x: np.ndarray, size: int, device="cpu") -> torch.Tensor:
+    """uint8 images (N,C,H,W) -> float32 (N,C,size,size) in [0,1] on `device`, converted and
+    resized a chunk at a time into the result: the peak is the result and one chunk, not a
+    float32 copy of the whole set at its original size as well."""
+    n, c, h, w = x.shape
+    out = torch.empty((n, c, size, size), dtype=torch.float32, device=device)
+    per_image = c * max(h * w, size * size) * 4 * 2
+    step = max(1, CHUNK_BYTES // per_image)
+    for i in range(0, n, step):
+        part = torch.from_numpy(np.ascontiguousarray(x[i:i + step])).to(device)
+        if h == size and w == size:  # converted in place, no temporary
+            out[i:i + step].copy_(part).div_(255.0)
+            continue
+        part = part.float().div_(255.0)
+        out[i:i + step] = F.interpolate(part, size=(size, size), mode="bilinear",
+                                        antialias=True, align_corners=False).clamp_(0, 1)
+    return out
+
+
 def _images(x: torch.Tensor, labels, size: int, device, name: str) -> Dataset:
     if x.shape[-1] != size or x.shape[-2] != size:
         x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True,
                           align_corners=False).clamp_(0, 1)
-    y = torch.from_numpy(np.asarray(labels)).to(device) if labels is not None else None
+    y = torch.from_numpy(np.asarray(labels, dtype=np.int64)).to(device) \
+        if labels is not None else None
     k = int(y.max().item()) + 1 if y is not None else 0
     return Dataset("images", x.contiguous().to(device), y, k, name=name)

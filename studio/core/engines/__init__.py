@@ -11,9 +11,14 @@ from ..devices import pick_device
 from .base import Engine, StepResult
 
 
-def make_engine(cfg, device: torch.device | None = None, progress=None) -> Engine:
+def make_engine(cfg, device: torch.device | None = None, progress=None,
+                memory: str = "train") -> Engine:
     """Build the engine a (validated) config names; DataError/DeviceError on bad input.
 
+    Before anything is built, the run's memory is estimated (core.budget) and a run that
+    would not fit in the device's free memory is refused with a ConfigError naming the field
+    to change. `memory`: "train" counts a training step's activations, "model" only the
+    networks and data (a trained model built to sample from).
     `progress(done, total)` hears about downloads, for the families that may download.
     """
     from ...families import FAMILIES
@@ -21,7 +26,12 @@ def make_engine(cfg, device: torch.device | None = None, progress=None) -> Engin
     if cfg.model not in FAMILIES:
         from ...config import ConfigError
         raise ConfigError("model", f"no engine for {cfg.model!r} yet")
+    if memory not in ("train", "model"):
+        raise ValueError(f"memory must be 'train' or 'model', got {memory!r}")
     device = pick_device(cfg.train.device) if device is None else device
+    from ..budget import check_training
+
+    check_training(cfg, device, model_only=memory == "model")
     module, cls = FAMILIES[cfg.model].engine.split(":")
     engine_cls = getattr(importlib.import_module(module), cls)
     if progress is not None and "progress" in inspect.signature(engine_cls).parameters:
