@@ -297,21 +297,28 @@ def load_run(run_dir, device: str = "cpu"):
     from .core.engines import make_engine
     from .core.rundir import load_checkpoint
 
+    from .core.checkpoint import restore_engine
+
     ck = load_checkpoint(run_dir)
     cfg = ck["config"]
     cfg.train.device = device
-    engine = make_engine(cfg, pick_device(device))
-    engine.load_state_dict(ck["engine"])
+    engine = make_engine(cfg, pick_device(device), memory="model")
+    restore_engine(engine, ck)
     return cfg, engine
 
 
 def cmd_sample(args) -> int:
+    import numpy as np
     import torch
+
+    from .core.budget import sample_limits
 
     if args.n < 1:
         raise UsageError("--n: must be at least 1")
     out = _npz_out(args.out)
     cfg, engine = load_run(args.run_dir, args.device)
+    limits = sample_limits(cfg, engine.device)
+    limits.check(args.n)
     torch.manual_seed(args.seed)
     if hasattr(engine, "gen"):
         engine.gen.manual_seed(args.seed)
@@ -324,7 +331,11 @@ def cmd_sample(args) -> int:
     if args.caption is not None:
         kwargs["caption"] = args.caption
     try:
-        arrays = engine.sample(args.n, **kwargs)
+        if args.input:  # as many as the input holds (its file was checked when read)
+            arrays = engine.sample(args.n, **kwargs)
+        else:  # in batches that fit the device, however many are asked for
+            parts = [engine.sample(b, **kwargs) for b in limits.batches(args.n)]
+            arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     except TypeError:
         flag = "--caption" if args.caption is not None and cfg.model != "text2img" else "--input"
         what = "draw from a caption" if flag == "--caption" else "translate or reconstruct inputs"

@@ -32,7 +32,9 @@ EMIT_INTERVAL = 1 / 30  # seconds between metric/progress events (a window paint
 # cost more the longer the run. After the first, checkpoints are at least this far apart;
 # a stop always saves.
 MIN_CHECKPOINT_S = 10.0
-SAVE_PREVIEW_S = 1.0  # the run directory keeps at most one sample picture a second (and the last)
+# The run directory's sample pictures: every preview for the first DENSE_PICTURES, then half
+# as often each time the step count doubles (a million-step run keeps a few hundred).
+DENSE_PICTURES = 50
 
 # How a session ended (the `finished` event's `outcome`).
 FINISHED, STOPPED, DIVERGED, OUT_OF_MEMORY, FAILED = (
@@ -75,6 +77,15 @@ class ListSink:
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.kind == kind]
+
+
+def next_picture_step(step: int, every: int, dense: int = DENSE_PICTURES) -> int:
+    """The step from which the next sample picture is kept, after one kept at `step`: every
+    `every` steps up to `dense` pictures, then twice as far apart each time the step doubles."""
+    interval = every
+    while step >= dense * interval:
+        interval *= 2
+    return (step // interval + 1) * interval
 
 
 def is_out_of_memory(e: BaseException) -> bool:
@@ -123,6 +134,7 @@ class TrainingSession:
         self._disk_told = False
         self._compile_told = False
         self._download_told = -math.inf
+        self._next_picture = 0  # the step from which the next preview is kept as a picture
         self._checkpoints = 0  # checkpoints handed to the writer
         self._submitted_step: int | None = None  # the step of the last one
 
@@ -132,13 +144,15 @@ class TrainingSession:
 
     # -- the whole session --------------------------------------------------------------------
     def run(self) -> str:
+        from .checkpoint import CheckpointError
         from .data import DataError
         from .devices import DeviceError
+        from .runlock import RunDirError
 
         outcome = FAILED
         try:
             outcome = self._run()
-        except (ConfigError, DataError, DeviceError) as e:
+        except (ConfigError, DataError, DeviceError, RunDirError, CheckpointError) as e:
             self.emit("failed", message=str(e), user_error=True)
         except Exception as e:  # keep the caller alive; say what broke
             if is_out_of_memory(e):
@@ -171,7 +185,9 @@ class TrainingSession:
             torch.set_num_threads(min(engine.cpu_threads or self.threads,
                                       self.threads or engine.cpu_threads))
         if self.resume is not None:
-            engine.load_state_dict(self.resume["engine"])
+            from .checkpoint import restore_engine
+
+            restore_engine(engine, self.resume)  # weights that do not fit: one clear line
         if self.prepare is not None:
             self.prepare(engine)
         self.rd = self.make_run_dir(self.cfg, engine) if self.make_run_dir else None
@@ -223,7 +239,7 @@ class TrainingSession:
         from .runner import record, run, steps_per_batch
 
         engine, rd, c = self.engine, self.rd, self.cfg.train
-        last_emit = saved_preview = -math.inf
+        last_emit = -math.inf
         ck_step, ck_time = engine.step_count, time.perf_counter()
         t0, s0 = time.perf_counter(), engine.step_count
         every = steps_per_batch(engine, self.batch_steps, c.checkpoint_every)
@@ -243,9 +259,9 @@ class TrainingSession:
             if last.preview is not None:
                 if not self.headless:
                     self.emit("preview", preview=last.preview)
-                if rd is not None and (now - saved_preview >= SAVE_PREVIEW_S or last.step >= total):
+                if rd is not None and (last.step >= self._next_picture or last.step >= total):
                     self._writer.submit(rd.save_preview, last.step, last.preview)
-                    saved_preview = now
+                    self._next_picture = next_picture_step(last.step, c.preview_every)
             if now - last_emit >= self.emit_interval or last.diverged \
                     or self.controls.pause.is_set():
                 self._flush()
@@ -255,6 +271,7 @@ class TrainingSession:
             if last.diverged:
                 self._flush()
                 self.bad_step = last.step  # keep the last good checkpoint: never save these
+                self._wait_for_writes()  # so that the step named is the one on disk
                 self.emit("diverged", step=last.step, metric=last.diverged,
                           checkpoint_step=self.checkpoint_step)
                 return DIVERGED
@@ -280,8 +297,13 @@ class TrainingSession:
         except Exception:  # the report matters more than the cache
             pass
         bs = self.cfg.train.batch_size
+        self._wait_for_writes()
         self.emit("out_of_memory", step=self.engine.step_count if self.engine else 0,
                   batch_size=bs, suggested=max(1, bs // 2), checkpoint_step=self.checkpoint_step)
+
+    def _wait_for_writes(self) -> None:
+        if self._writer is not None:
+            self._writer.flush()
 
     def _disk_failed(self, e: OSError) -> None:
         """A full or read-only disk is reported once and is not fatal: writes are atomic, so

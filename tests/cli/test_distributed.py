@@ -123,8 +123,7 @@ def test_distributed_checkpoint_samples_and_resumes_on_one_process(gan_run, tmp_
     # the other way round: one process continues the distributed run
     single = tmp_path / "single"
     subprocess.run(["cp", "-r", str(run), str(single)], check=True)
-    cli("train", "--out", single, "--resume", *GAN_ARGS[:2], "--steps", GAN_STEPS + 10,
-        "--quiet")
+    cli("train", "--out", single, "--resume", "--steps", GAN_STEPS + 10, "--quiet")
     assert list(read_metrics(single)["step"]) == list(range(1, GAN_STEPS + 11))
 
 

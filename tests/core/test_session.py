@@ -254,3 +254,27 @@ def test_a_latent_request_answers_with_a_decoder_copy(preset):
     assert data["mu"].shape[1] == snap.latent_dim and data["images"].dtype == np.float32
     img = snap.decode(np.zeros(snap.latent_dim))
     assert img.shape == (1, *snap.image_shape) and 0 <= img.min() <= img.max() <= 1
+
+
+def test_sample_pictures_are_dense_early_and_bounded_for_a_million_steps():
+    from studio.core.session import next_picture_step
+
+    def kept(total, every):
+        steps, s = [], 0
+        while True:
+            s = next_picture_step(s, every)
+            if s > total:
+                return steps
+            steps.append(s)
+    early = kept(5_000, 100)
+    assert early == list(range(100, 5_001, 100))  # every preview for the first 50
+    million = kept(1_000_000, 100)
+    assert 200 < len(million) < 300 and million[-1] >= 900_000
+    gaps = np.diff(million)
+    assert (gaps[1:] >= gaps[:-1]).all()  # never denser later
+
+
+def test_a_headless_run_keeps_a_picture_per_preview_early_on(tmp_path):
+    session(small_cfg(steps=300), tmp_path / "r", ListSink()).run()
+    pictures = sorted(p.name for p in (tmp_path / "r" / "samples").glob("*.png"))
+    assert pictures == [f"step_{s:07d}.png" for s in range(50, 301, 50)]
