@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 
 from ..config import RunConfig
 from ..presets import DEFAULT_PRESET, PRESETS
-from . import exports, i18n, settings, theme
+from . import exports, i18n, layout, settings, status, theme
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
 from .panels import gallery
@@ -34,6 +34,7 @@ def runs_root() -> Path:
 
 # Windows replaced by a language switch live on here (run_gui holds only the first).
 _windows: list = []
+DEFAULT_SIZE = (1600, 1000)  # a first start, shrunk to the screen
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +44,7 @@ class MainWindow(QMainWindow):
     def __init__(self, preset: str = DEFAULT_PRESET, cfg: RunConfig | None = None):
         super().__init__()
         self.setWindowTitle("Generative Studio")
-        self.resize(1400, 860)
+        self.resize(*DEFAULT_SIZE)
         self.controller = TrainingController(self)
         self.run_dir: Path | None = None
         self.resume_state: dict | None = None
@@ -60,17 +61,16 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 20)
+        self.form_scroll = scroll
         left = QWidget()
         left_lay = QVBoxLayout(left)
         left_lay.setContentsMargins(0, 0, 0, 0)
         left_lay.addWidget(scroll, 1)
         left_lay.addWidget(self.controls.run_box)  # Start/Pause/Stop always in view
-        self._dock("Model && hyperparameters", self.tr("Model && hyperparameters"), left,
-                   Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.form_dock = self._dock("Model && hyperparameters", self.tr("Model && hyperparameters"),
+                                    left, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.loss_dock = self._dock("Losses", self.tr("Losses"), self.losses,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
         self.runs = RunsPanel(runs_root)
         self.runs_dock = self._dock("Runs", self.tr("Runs"), self.runs,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
@@ -80,8 +80,7 @@ class MainWindow(QMainWindow):
 
         self.state_label = QLabel()
         self.device_label = QLabel()
-        self.statusBar().addPermanentWidget(self.device_label)
-        self.statusBar().addPermanentWidget(self.state_label)
+        status.install(self)
         self._make_actions()
 
         self.controls.start_requested.connect(self._on_start)
@@ -95,7 +94,9 @@ class MainWindow(QMainWindow):
         self.device_label.setText(self.tr("Device: %1").replace("%1",
                                                                 self.controls.cfg.train.device))
         theme.install(self)  # View > Light / Dark, and the theme saved last time
-        settings.restore_window(self)
+        self._form_width()
+        self.restored = settings.restore_window(self)
+        self._fitted = False
         self.presentation = Presentation(self)
         view_menu = self.view_menu  # made by theme.install
         view_menu.addSeparator()
@@ -106,6 +107,30 @@ class MainWindow(QMainWindow):
         view_menu.addAction(present)
         self.addAction(present)  # F11 works with the menu bar hidden too
         self._make_language_menu()
+
+    # -- fitting the screen --------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the first show: the frame and the screen are known now
+            self._fitted = True
+            layout.fit_to_screen(self)
+            if not self.restored:
+                self.balance_docks()
+            QTimer.singleShot(0, lambda: layout.fit_to_screen(self))
+
+    def _form_width(self) -> int:
+        """The narrowest the form can be: what its fields need, labels shortened."""
+        scroll = self.form_scroll
+        need = (max(self.controls.minimumSizeHint().width(),
+                    self.controls.run_box.minimumSizeHint().width())
+                + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth())
+        scroll.setMinimumWidth(need)
+        return need
+
+    def balance_docks(self) -> None:
+        """Give the docks their shares of the window, so the view gets the rest."""
+        layout.balance_docks(self, self.form_dock, self._form_width(),
+                             [self.loss_dock, self.runs_dock])
 
     def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -121,6 +146,7 @@ class MainWindow(QMainWindow):
             a = QAction(text, self)
             if shortcut:
                 a.setShortcut(QKeySequence(shortcut))
+                self.addAction(a)  # works with the menu bar hidden (presentation mode) too
             a.triggered.connect(slot)
             menu.addAction(a)
             return a
@@ -241,6 +267,13 @@ class MainWindow(QMainWindow):
         self.losses.configure(self.view.curves, self.view.titles)
         theme.restyle(self)  # the new view's plots follow the theme
         self._show_view_docks()
+        if not self.presentation.active:  # after Qt has laid the new view out
+            QTimer.singleShot(0, self._after_view_change)
+
+    def _after_view_change(self) -> None:
+        if not self.presentation.active:
+            self.balance_docks()
+            layout.fit_to_screen(self)
 
     def _show_view_docks(self) -> None:
         self.loss_dock.setVisible(self.view.uses_worker)

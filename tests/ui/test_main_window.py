@@ -41,7 +41,7 @@ def test_start_shows_progress_curves_and_changing_samples(qtbot, window):
     qtbot.waitUntil(lambda: not np.array_equal(w.view.samples.last["fake"], first), timeout=60000)
     # The bar follows within a quarter second (it is thinned out while a run streams).
     qtbot.waitUntil(lambda: w.controls.progress.value() >= 100, timeout=2000)
-    assert "steps/s" in w.controls.rate_label.text() or w.controls.rate_label.text() == "Done"
+    assert "steps/s" in w.controls.rate_label.text() or w.controls.rate_label.text() == "Finished"
     assert len(w.losses.curves["loss_g"].getData()[0]) > 0
     assert w.controls.start_btn.isEnabled() is False
 

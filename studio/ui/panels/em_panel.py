@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ..flow import FlowLayout
 from ..i18n import config_text, engine_message
 from .em_bic import ChooseKView
 from .em_plot import MixtureView
@@ -97,10 +98,10 @@ class EMPanel(QtWidgets.QWidget):
                                        value=4)
         self.speed.setToolTip(self.tr("Iterations per second while playing"))
         self.speed_label = QtWidgets.QLabel()
-        controls = QtWidgets.QHBoxLayout()
-        for w in (self.btn_e, self.btn_m, self.btn_step, self.btn_back, self.btn_play,
-                  self.speed, self.speed_label, self.btn_reset, self.btn_run):
-            controls.addWidget(w)
+        self.speed.setMinimumWidth(80)
+        controls = FlowLayout.of((self.btn_e, self.btn_m, self.btn_step, self.btn_back,
+                                  self.btn_play, self.speed, self.speed_label, self.btn_reset,
+                                  self.btn_run))
 
         self.data_combo = QtWidgets.QComboBox()
         for text, _, _ in DATA_CHOICES:
@@ -124,12 +125,10 @@ class EMPanel(QtWidgets.QWidget):
         self.btn_new_start = button(self.tr("New start"),
                                     self.tr("New starting parameters (K, type, init)"))
         self.show_truth = QtWidgets.QCheckBox(self.tr("true mixture"), checked=True)
-        data_row = QtWidgets.QHBoxLayout()
-        for w in (self.data_combo, QtWidgets.QLabel("N"), self.n_spin, self.btn_generate,
-                  self.btn_load, self.show_truth, QtWidgets.QLabel("  K"), self.k_spin,
-                  self.cov_combo, self.init_combo, self.btn_new_start, self.btn_load_init):
-            data_row.addWidget(w)
-        data_row.addStretch(1)
+        data_row = FlowLayout.of((self.data_combo, QtWidgets.QLabel("N"), self.n_spin,
+                                  self.btn_generate, self.btn_load, self.show_truth,
+                                  QtWidgets.QLabel("  K"), self.k_spin, self.cov_combo,
+                                  self.init_combo, self.btn_new_start, self.btn_load_init))
 
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
@@ -138,6 +137,7 @@ class EMPanel(QtWidgets.QWidget):
         self.hint = QtWidgets.QLabel(self.tr("Click: add a point · Shift+click: remove one · "
                                         "drag a ⊕ to move a mean"))
         self.hint.setStyleSheet("color: gray")
+        self.hint.setWordWrap(True)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addWidget(split, 1)
         lay.addWidget(self.message)

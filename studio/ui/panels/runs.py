@@ -14,11 +14,12 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QFileDialog, QLabel, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.follow import RunFollower, Update, find_runs, summarize
 from .. import settings, theme
+from ..flow import FlowLayout
 from ..views import GAN_CURVES, VAE_CURVES, VAEView, View
 from .losses import LossPanel
 
@@ -72,10 +73,8 @@ class RunsPanel(QWidget):
                                            "(by the command line, or another machine)"))
         self.continue_btn = QPushButton(self.tr("Continue training"))
         self.continue_btn.setToolTip(self.tr("Load this run's checkpoint into the window"))
-        buttons = QHBoxLayout()
-        for b in (self.refresh_btn, self.add_btn, self.follow_btn, self.continue_btn):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = FlowLayout.of((self.refresh_btn, self.add_btn, self.follow_btn,
+                                 self.continue_btn))
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Run"), self.tr("Model"), self.tr("Data"),
