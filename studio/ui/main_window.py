@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -357,6 +358,8 @@ class MainWindow(QMainWindow):
         self.controls.set_run_state(state)
         self.state_label.setText(self.tr("State: %1").replace("%1", i18n.text_in("state", state)))
         self.open_action.setEnabled(state == "idle")
+        if state in ("running", "idle") and self.run_dir is not None and self.runs.isVisible():
+            self.runs.refresh()  # the window's own run is in the list while and after it runs
         if state == "idle" and self.pending_language:
             QTimer.singleShot(0, self._apply_pending_language)  # after the stop's own slots
 
@@ -402,19 +405,45 @@ class MainWindow(QMainWindow):
 
     # -- files -------------------------------------------------------------------------------------
     def _on_save(self) -> None:
-        worker = self.controller.worker
-        if worker is None:
+        """Save the run's checkpoint where the user says: the running run's, or after Stop
+        (or the end) the one it left in its run folder. The dialog opens in that folder."""
+        done = self.run_dir / "checkpoint.pt" if self.run_dir else None
+        if self.controller.worker is None and (done is None or not done.is_file()):
             QMessageBox.information(self, self.tr("Nothing to save"), self.tr(
-                "Start a run first; a finished run's checkpoint is already in its run "
-                "directory:\n%1").replace("%1", str(self.run_dir or runs_root())))
+                "Start a run first: there is no checkpoint to save yet.") if self.view.uses_worker
+                else self.tr("An EM fit is stepped in its view and has no checkpoint; export "
+                             "its picture with Ctrl+E."))
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save checkpoint"), "checkpoint.pt",
-                                              self.tr("Checkpoints (*.pt)"))
+        name = f"checkpoint-step{self.step}.pt"  # the folder already names the run
+        folder = self.run_dir if self.run_dir and self.run_dir.is_dir() else runs_root()
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save checkpoint"),
+                                              str(folder / name), self.tr("Checkpoints (*.pt)"))
         if path:
             self.save_checkpoint(path)
 
-    def save_checkpoint(self, path: str) -> None:
-        self.controller.worker.request_save(path)
+    def save_checkpoint(self, path: str) -> bool:
+        """The running run saves itself; a stopped or finished run's checkpoint is copied."""
+        if self.controller.worker is not None:
+            self.controller.worker.request_save(path)
+            return True
+        source = self.run_dir / "checkpoint.pt" if self.run_dir else None
+        if source is None or not source.is_file():
+            return False
+        target = Path(path)
+        if target.resolve() == source.resolve():
+            self._on_saved(str(target))  # it is there already
+            return True
+        tmp = target.with_name(f".{target.name}.part")
+        try:  # a copy beside it, then renamed: never a half-written checkpoint
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            self.statusBar().showMessage(self.tr("Could not save %1: %2").replace(
+                "%1", str(target)).replace("%2", e.strerror or str(e)))
+            return False
+        self._on_saved(str(target))
+        return True
 
     def _on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open checkpoint"), str(runs_root()),
@@ -442,8 +471,9 @@ class MainWindow(QMainWindow):
         parent = Path(path).parent
         self.run_dir = parent if (parent / "config.json").exists() else \
             runs_root() / f"resumed-{time.strftime('%Y%m%d-%H%M%S')}"
-        self.statusBar().showMessage(self.tr("Opened %1 at step %2; press Start to continue")
-                                     .replace("%1", path).replace("%2", str(ck["step"])))
+        opened = (self.tr("Opened %1 at step %2; press Start to continue") if self.view.uses_worker
+                  else self.tr("Opened %1 at step %2; step on with E-step, M-step or Play"))
+        self.statusBar().showMessage(opened.replace("%1", path).replace("%2", str(ck["step"])))
         return True
 
     def _on_choose_data(self) -> None:
@@ -452,8 +482,9 @@ class MainWindow(QMainWindow):
             self.tr("Points or images (*.npz *.csv);;All files (*)"))
         if path:
             self.controls.set_value("data.path", path)
-            self.statusBar().showMessage(self.tr("Training data: %1 (press Start)")
-                                         .replace("%1", path), 8000)
+            using = (self.tr("Training data: %1 (press Start)") if self.view.uses_worker
+                     else self.tr("Training data: %1 (step with E-step, M-step or Play)"))
+            self.statusBar().showMessage(using.replace("%1", path), 8000)
 
     def _on_export_png(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export samples"), "samples.png",

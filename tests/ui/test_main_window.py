@@ -257,3 +257,40 @@ def test_a_diverging_run_pauses_with_a_message_and_keeps_the_good_checkpoint(qtb
     assert w.controller.state == "idle" and w.step == good["step"]
     assert load_checkpoint(w.run_dir / "checkpoint.pt")["step"] == good["step"]
     assert w.controls.start_btn.isEnabled() and w.resume_state is not None
+
+
+def test_ctrl_s_after_stop_saves_the_runs_checkpoint_from_its_folder(qtbot, window, tmp_path,
+                                                                     monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from studio.core.rundir import load_checkpoint
+
+    w = window
+    small(w, steps=100000)
+    start_and_wait_for_steps(qtbot, w, 30)
+    with qtbot.waitSignal(w.controller.state_changed, timeout=30000,
+                          check_params_cb=lambda s: s == "idle"):
+        w.controls.stop_btn.click()
+    assert w.controls.rate_label.text() == "Stopped"
+    asked = []
+    target = tmp_path / "mine.pt"
+
+    def dialog(parent, caption, start, filters):
+        asked.append(start)
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    with qtbot.waitSignal(w.checkpoint_saved, timeout=10000):
+        w.save_action.trigger()  # Ctrl+S: the run is over, not gone
+    assert asked and os.path.dirname(asked[0]) == str(w.run_dir)  # the dialog opens there
+    assert os.path.basename(asked[0]).count(w.run_dir.name) == 0  # no folder name twice
+    assert load_checkpoint(str(target))["step"] == w.step
+    assert w.statusBar().currentMessage() == f"Saved {target}"
+
+
+def test_a_run_that_reaches_its_last_step_says_finished(qtbot, window):
+    w = window
+    small(w, steps=60)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step >= 60, timeout=60000)
+    assert w.controls.rate_label.text() == "Finished"

@@ -255,3 +255,22 @@ def test_settings_stay_in_the_test_folder(tmp_path):
     assert Path(settings.settings().fileName()).is_relative_to(tmp_path)
     assert settings.app_data_dir().is_relative_to(tmp_path)
     assert runs_root().is_relative_to(tmp_path)
+
+
+def test_runs_list_is_filled_when_first_opened_and_keeps_opened_runs(qtbot, finished_run,
+                                                                     tmp_path):
+    import shutil
+
+    shutil.copytree(finished_run, runs_root() / "earlier-run")  # a run from another day
+    w = MainWindow("gan-ring8")
+    qtbot.addWidget(w)
+    w.show()
+    w.runs_dock.raise_()  # the Runs tab, first opened
+    qtbot.waitUntil(lambda: w.runs.run_paths() == [str(runs_root() / "earlier-run")],
+                    timeout=5000)
+    elsewhere = tmp_path / "elsewhere" / "other-run"
+    shutil.copytree(finished_run, elsewhere)
+    w.runs.open_run(elsewhere)  # opened from File > Recent runs or a follow: listed too
+    assert str(elsewhere) in w.runs.run_paths()
+    assert w.runs.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) == str(elsewhere)
+    w.controller.wait()

@@ -249,10 +249,10 @@ def show_gallery(win) -> GalleryDialog:
     def chosen(name: str) -> None:
         win.load_preset(name)
         if win.controls.preset.currentText() == name:
-            win.statusBar().showMessage(
-                QCoreApplication.translate("GalleryDialog", "Loaded %1: press Start").replace(
-                    "%1", card_text(PRESETS[name])[0]),
-                8000)
+            loaded = (QCoreApplication.translate("GalleryDialog", "Loaded %1: press Start")
+                      if win.view.uses_worker else QCoreApplication.translate(
+                          "GalleryDialog", "Loaded %1: press E-step, M-step or Play"))
+            win.statusBar().showMessage(loaded.replace("%1", card_text(PRESETS[name])[0]), 8000)
         else:  # load_preset refuses while a run is going
             win.statusBar().showMessage(QCoreApplication.translate(
                 "GalleryDialog", "Stop the current run to load a preset"), 8000)

@@ -193,6 +193,8 @@ class RunsPanel(QWidget):
         self._apply(self.follower.poll())
         if (self.path / "config.json").is_file():
             settings.add_recent_run(str(self.path))
+            if self._item_for(self.path) is None:
+                self.refresh()  # listed now (a recent run), and selected
         self.follow(follow)
         self._update_status()
         self._update_buttons()
