@@ -11,6 +11,10 @@ class Preset:
     name: str
     description: str
     settings: dict = field(default_factory=dict)  # dotted key -> value, applied to defaults
+    # Minutes the whole run takes on a 2-core CPU training with one thread (as the window
+    # does there), measured by tools/time_presets.py; None: not measured. The gallery and
+    # `main.py presets` both show this.
+    cpu_minutes: float | None = None
 
     def config(self) -> RunConfig:
         cfg = RunConfig()

@@ -294,3 +294,13 @@ def test_a_run_that_reaches_its_last_step_says_finished(qtbot, window):
     w.controls.start_btn.click()
     qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step >= 60, timeout=60000)
     assert w.controls.rate_label.text() == "Finished"
+
+
+def test_the_2d_field_tab_is_there_for_2d_data_only(qtbot, window):
+    w = window
+    tabs = lambda: [w.view.tabs.tabText(i) for i in range(w.view.tabs.count())]  # noqa: E731
+    assert tabs() == ["Samples", "2-D field"]
+    w.load_preset("gan-digits")
+    assert tabs() == ["Samples"]
+    w.load_preset("gan-grid25")
+    assert tabs() == ["Samples", "2-D field"]
