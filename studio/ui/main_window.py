@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (QCoreApplication, QEvent, QObject, QStandardPaths, Qt, QTimer,
+                            Signal)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMessageBox, QScrollArea, QVBoxLayout, QWidget)
@@ -508,6 +509,30 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+class _FirstExpose(QObject):
+    """Calls `then` once, soon after the window is first exposed (Qt paints it then)."""
+
+    def __init__(self, win, then):
+        super().__init__(win)
+        self.then = then
+        win.windowHandle().installEventFilter(self)
+        QTimer.singleShot(1000, self._go)  # a platform that never sends an expose
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Expose and obj.isExposed():
+            QTimer.singleShot(50, self._go)
+        return False
+
+    def _go(self) -> None:
+        if self.then is not None:
+            then, self.then = self.then, None
+            then()
+
+
+def after_first_paint(win, then) -> None:
+    _FirstExpose(win, then)
+
+
 def run_gui(argv: list[str]) -> int:
     preset = DEFAULT_PRESET
     if "--preset" in argv:
@@ -523,10 +548,13 @@ def run_gui(argv: list[str]) -> int:
     i18n.install(i18n.saved_language())
     win = MainWindow(preset)
     win.show()
-    # torch takes 1-2 s to import: load it behind the shown window (runs wait for it). Leave
-    # a core to the GUI thread: spinning OpenMP threads that compete with the painter slow
-    # small models down many times over (`main.py bench` measures it).
-    preload_torch(max(1, (os.cpu_count() or 2) - 1))
+    # torch takes 1-2 s to import: load it behind the shown window (runs wait for it), once
+    # the window has painted: importing holds the interpreter, and a window shown while it
+    # does stays black until it is done. Leave a core to the GUI thread: spinning OpenMP
+    # threads that compete with the painter slow small models down many times over
+    # (`main.py bench` measures it).
+    threads = max(1, (os.cpu_count() or 2) - 1)
+    after_first_paint(win, lambda: preload_torch(threads))
     if not os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):
         gallery.show_on_first_start(win)  # a new user starts from a picture, not a form
     if os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):

@@ -5,6 +5,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
 from studio.ui.main_window import MainWindow  # noqa: E402
 from studio.ui.panels.controls import set_field_text  # noqa: E402
@@ -304,3 +305,41 @@ def test_the_2d_field_tab_is_there_for_2d_data_only(qtbot, window):
     assert tabs() == ["Samples"]
     w.load_preset("gan-grid25")
     assert tabs() == ["Samples", "2-D field"]
+
+
+def test_a_bad_values_reason_is_on_a_line_under_its_field(qtbot, window):
+    w = window
+    set_field_text(w.controls, "train.steps", "many")
+    field, reason = w.controls.fields["train.steps"], w.controls.reasons["train.steps"]
+    assert reason.isVisible() and "expected a number" in reason.text()
+    below = field.mapTo(w.controls, field.rect().bottomLeft()).y()
+    assert 0 <= reason.mapTo(w.controls, reason.rect().topLeft()).y() - below < 12
+    set_field_text(w.controls, "train.steps", "500")
+    assert not reason.isVisible()
+
+
+def test_status_messages_never_run_into_the_device_and_state_labels(qtbot, window):
+    w = window
+    w.statusBar().showMessage("Opened " + "/a/very/long/folder" * 30 + "/checkpoint.pt")
+    qtbot.wait(10)
+    message = w.statusBar().message
+    assert message.geometry().right() < w.device_label.geometry().left()
+    assert message.shown_text().endswith("checkpoint.pt") and "…" in message.shown_text()
+    assert message.toolTip().startswith("Opened /a/very/long")
+
+
+def test_file_shortcuts_work_in_presentation_mode(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    w = window
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (asked.append("open"), ("", ""))[1])
+    w.presentation.enter()
+    try:
+        assert not w.menuBar().isVisible()
+        qtbot.keyClick(w, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        assert asked == ["open"]
+        assert w.save_action in w.actions()  # Ctrl+S is the window's too, menu bar or not
+    finally:
+        w.presentation.leave()

@@ -142,7 +142,7 @@ def _text_image(text: str) -> np.ndarray:
     im = Image.new("RGB", (THUMB_W, THUMB_H), (236, 240, 245))
     draw = ImageDraw.Draw(im)
     draw.multiline_text((THUMB_W // 2, THUMB_H // 2), text, fill=(60, 70, 90),
-                        font=caption_font(20), anchor="mm", align="center", spacing=8)
+                        font=caption_font(17), anchor="mm", align="center", spacing=8)
     return np.asarray(im)
 
 
