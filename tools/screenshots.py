@@ -1,7 +1,8 @@
 """One screenshot of the studio as a user sees it: the whole (virtual) screen, after training
-a preset for a while. tools/screenshots.sh runs it under Xvfb for every family.
+a preset for some steps (or LONGEST_S seconds on a busy machine). tools/screenshots.sh runs
+it under Xvfb for every family.
 
-    xvfb-run -a -s "-screen 0 1366x768x24" python tools/screenshots.py SHOT OUT.png [SECONDS]
+    xvfb-run -a -s "-screen 0 1366x768x24" python tools/screenshots.py SHOT OUT.png [STEPS]
 
 SHOT is one of SHOTS below. STUDIO_LANG=zh_CN for the Chinese interface.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -17,28 +19,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-# shot -> (preset, seconds of training, what to show afterwards)
+# shot -> (preset, training steps to wait for, what to show afterwards)
 SHOTS = {
-    "main_window": ("gan-ring8", 25, "samples"),
-    "field2d": ("gan-ring8", 25, "field"),
-    "dcgan_digits": ("dcgan-digits", 45, ""),
-    "cgan_digits": ("cgan-digits", 45, ""),
-    "vae_explorer": ("vae-digits", 30, "explorer"),
-    "vae_compare": ("ae-vs-vae-digits", 30, "explorer"),
-    "em": ("gmm-blobs", 8, "em"),
-    "cyclegan": ("cyclegan-digits-colour", 45, ""),
-    "text2img": ("text2img-shapes", 45, ""),
-    "presentation": ("gan-ring8", 25, "present"),
+    "main_window": ("gan-ring8", 4000, "samples"),
+    "field2d": ("gan-ring8", 4000, "field"),
+    "dcgan_digits": ("dcgan-digits", 300, ""),
+    "cgan_digits": ("cgan-digits", 300, ""),
+    "vae_explorer": ("vae-digits", 400, "explorer"),
+    "vae_compare": ("ae-vs-vae-digits", 400, "explorer"),
+    "em": ("gmm-blobs", 0, "em"),
+    "cyclegan": ("cyclegan-digits-colour", 150, ""),
+    "text2img": ("text2img-shapes", 300, ""),
+    "presentation": ("gan-ring8", 3000, "present"),
     "gallery": ("gan-ring8", 0, "gallery"),
-    "runs": ("vae-digits", 20, "runs"),
+    "runs": ("vae-digits", 200, "runs"),
 }
+LONGEST_S = 300  # a busy machine: shoot what there is by then
 
 
 def main() -> int:
     shot, out = sys.argv[1], sys.argv[2]
-    preset, seconds, show = SHOTS[shot]
+    preset, steps, show = SHOTS[shot]
     if len(sys.argv) > 3:
-        seconds = float(sys.argv[3])
+        steps = int(sys.argv[3])
     os.environ.setdefault("GENERATIVE_STUDIO_SETTINGS", tempfile.mkdtemp())  # a fresh start
     os.environ.setdefault("GENERATIVE_STUDIO_RUNS", tempfile.mkdtemp())
     from studio.ui import i18n
@@ -49,11 +52,13 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     i18n.install(os.environ.get("STUDIO_LANG", "en"))
     w = MainWindow(preset)
+    if w.view.uses_worker:
+        w.controls.set_value("train.preview_every", "10")  # the newest samples, not step 0
     w.show()
     preload_torch(max(1, (os.cpu_count() or 2) - 1))
     if show == "present":
         w.presentation.enter()
-    if w.view.uses_worker and seconds > 0:
+    if w.view.uses_worker and steps > 0:
         QTimer.singleShot(500, w.controls.start_btn.click)
 
     def arrange() -> None:
@@ -64,6 +69,7 @@ def main() -> int:
                 pick = tabs.indexOf(w.view.field)
             tabs.setCurrentIndex(pick)
             if show == "explorer" and w.view.explorer is not None:
+                tabs.setCurrentWidget(w.view.explorer)
                 w.view.explorer.refresh()
         elif show == "em":
             p = w.view.panel
@@ -85,8 +91,16 @@ def main() -> int:
         w.close()
         app.quit()
 
-    QTimer.singleShot(int(seconds * 1000) + 800, arrange)
-    QTimer.singleShot(int(seconds * 1000) + 4000, shoot)
+    t0 = time.monotonic()
+
+    def wait() -> None:
+        if w.step < steps and time.monotonic() - t0 < LONGEST_S:
+            QTimer.singleShot(500, wait)
+            return
+        arrange()
+        QTimer.singleShot(4000 if show != "em" else 15000, shoot)
+
+    QTimer.singleShot(1000, wait)
     return app.exec()
 
 

@@ -157,3 +157,25 @@ def test_every_preset_fits_the_screen(qtbot, thread_worker, english_after, lang)
         w.presentation.leave()
         w.controller.wait()
     assert not problems, "\n".join(problems)
+
+
+def test_a_geometry_saved_on_a_bigger_screen_is_shrunk_to_this_one(qtbot):
+    from studio.ui import settings
+
+    big = MainWindow()
+    qtbot.addWidget(big)
+    big.setScreen(screen(LARGE))
+    big.setGeometry(QRect(screen(LARGE).availableGeometry().topLeft(), QSize(1900, 1050)))
+    big.show()
+    qtbot.waitExposed(big)
+    settings.save_window(big)  # as if closed on the desktop monitor
+    big.close()
+    w = MainWindow()  # opened again on the laptop
+    qtbot.addWidget(w)
+    w.setScreen(screen(SMALL))
+    w.move(screen(SMALL).availableGeometry().topLeft())
+    w.show()
+    qtbot.waitExposed(w)
+    settle(qtbot)
+    avail = screen(SMALL).availableGeometry()
+    assert avail.contains(w.frameGeometry()), (w.frameGeometry(), avail)

@@ -104,6 +104,11 @@ class RunsPanel(QWidget):
         split.addWidget(self.losses)
         split.addWidget(detail)
         split.setSizes([150, 440, 220])
+        # Readable however small the dock: the list, the curves and the sample keep room.
+        split.setChildrenCollapsible(False)
+        self.tree.setMinimumHeight(80)
+        self.losses.setMinimumHeight(220)
+        detail.setMinimumHeight(100)
         self.splitter = split
         lay = QVBoxLayout(self)
         lay.addLayout(buttons)

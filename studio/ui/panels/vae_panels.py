@@ -75,7 +75,7 @@ class VAEPreviewPanel(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._panes: dict[str, tuple[ImagePane, ImagePane]] = {}
-        self.kl_plot = pg.PlotWidget()
+        self.kl_plot = pg.PlotWidget(background="w")
         self.kl_plot.setMinimumHeight(120)
         self.kl_plot.setLabel("bottom", _tr("latent dimension"))
         self.kl_plot.setLabel("left", _tr("KL (nats)"))
