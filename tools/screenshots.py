@@ -34,7 +34,7 @@ SHOTS = {
     "gallery": ("gan-ring8", 0, "gallery"),
     "runs": ("vae-digits", 200, "runs"),
 }
-LONGEST_S = 300  # a busy machine: shoot what there is by then
+LONGEST_S = 150  # a busy machine: shoot what there is by then
 
 
 def main() -> int:

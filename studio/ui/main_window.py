@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
             layout.fit_to_screen(self)
             if not self.restored:
                 self.balance_docks()
-            QTimer.singleShot(0, lambda: layout.fit_to_screen(self))
+            QTimer.singleShot(0, self, lambda: layout.fit_to_screen(self))
 
     def _form_width(self) -> int:
         """The narrowest the form can be: what its fields need, labels shortened."""
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
         theme.restyle(self)  # the new view's plots follow the theme
         self._show_view_docks()
         if not self.presentation.active:  # after Qt has laid the new view out
-            QTimer.singleShot(0, self._after_view_change)
+            QTimer.singleShot(0, self, self._after_view_change)
 
     def _after_view_change(self) -> None:
         if not self.presentation.active:

@@ -124,7 +124,7 @@ class Presentation(QObject):
         self._restore_frame()
         # Again once the window system has handled the end of full screen (it restores the
         # size full screen began with) and the type is back to its size.
-        QTimer.singleShot(0, self._restore_frame)
+        QTimer.singleShot(0, self, self._restore_frame)
 
     def _restore_frame(self) -> None:
         if self.active:

@@ -226,3 +226,7 @@ def test_explorer_opens_decoding_the_origin_on_the_busiest_axes(qtbot, compare):
     top = set(np.argsort(-kl)[:2].tolist())
     assert {ex.dim_x.value(), ex.dim_y.value()} == top == set(busiest_dims(mu, logvar))
     assert ex.legend.isVisible() and not ex.plot.geometry().intersects(ex.legend.geometry())
+    ex.image.set(np.zeros_like(ex.image.image))  # a stale picture (the model trained on)
+    ex.refresh()  # what the view calls at each preview: the mark is decoded again
+    np.testing.assert_allclose(ex.image.image, vae.decode(np.zeros((1, vae.latent_dim)))[0, 0],
+                               atol=1e-6)

@@ -301,8 +301,8 @@ class ControlPanel(QWidget):
         # each update re-lays out the panel, GUI-thread time a small model's training waits
         # for (they share the GIL). Rate 0 (paused, single step, done) shows the exact step.
         now = time.monotonic()
-        if rate > 0 and now - self._shown < 0.25:
-            return
+        if rate > 0 and (now - self._shown < 0.25 or not self._running):
+            return  # (a rate that arrives after the run ended would hide Stopped/Finished)
         self._shown = now
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(step)

@@ -197,6 +197,7 @@ class LatentExplorer(QWidget):
                 box.setValue(v)
                 box.blockSignals(False)
         self._set_projection()
+        self._decode_current()  # the marked point as the model decodes it now
         self.refreshed.emit()
 
     def _set_projection(self) -> None:
