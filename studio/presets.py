@@ -38,8 +38,8 @@ _GAN_2D = {"model": "gan", "gan.latent_dim": 2, "gan.hidden": 128, "gan.layers":
            "train.batch_size": 128, "train.steps": 50000, "train.preview_every": 100}
 
 _ALL = [
-    Preset("gan-ring8", "A GAN learns a ring of 8 tight Gaussians (2-D, about two minutes on "
-           "CPU).", {**_GAN_2D, "data.name": "ring8"}),
+    Preset("gan-ring8", "A GAN learns a ring of 8 tight Gaussians (2-D).",
+           {**_GAN_2D, "data.name": "ring8"}),
     Preset("gan-grid25", "A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).",
            {**_GAN_2D, "data.name": "grid25"}),
     Preset("gan-digits", "An MLP GAN draws handwritten digits (scikit-learn's, offline).", {
@@ -47,7 +47,7 @@ _ALL = [
         "gan.hidden": 256, "gan.layers": 2, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
         "train.batch_size": 128, "train.steps": 4000, "train.preview_every": 100}),
     Preset("dcgan-digits", "A DCGAN (transposed convolutions) draws digits at 28x28 from "
-           "scikit-learn's 8x8 digits (offline; a few minutes on CPU).", {
+           "scikit-learn's 8x8 digits (offline).", {
         "model": "gan", "data.name": "digits", "data.image_size": 28, "gan.arch": "dcgan",
         "gan.width": 32, "gan.latent_dim": 64, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
         "gan.beta1": 0.5, "train.batch_size": 64, "train.steps": 2000,

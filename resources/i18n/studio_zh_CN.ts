@@ -1927,8 +1927,8 @@ folders A and B</source>
     <context>
         <name>presets</name>
         <message>
-            <source>A GAN learns a ring of 8 tight Gaussians (2-D, about two minutes on CPU).</source>
-            <translation>GAN 学习由 8 个紧密高斯组成的圆环（二维，CPU 上约两分钟）。</translation>
+            <source>A GAN learns a ring of 8 tight Gaussians (2-D).</source>
+            <translation>GAN 学习由 8 个紧密高斯组成的圆环（二维）。</translation>
         </message>
         <message>
             <source>A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).</source>
@@ -1939,8 +1939,8 @@ folders A and B</source>
             <translation>MLP GAN 画手写数字（scikit-learn 自带，离线）。</translation>
         </message>
         <message>
-            <source>A DCGAN (transposed convolutions) draws digits at 28x28 from scikit-learn's 8x8 digits (offline; a few minutes on CPU).</source>
-            <translation>DCGAN（转置卷积）由 scikit-learn 的 8x8 数字学习画 28x28 的数字（离线；CPU 上需几分钟）。</translation>
+            <source>A DCGAN (transposed convolutions) draws digits at 28x28 from scikit-learn's 8x8 digits (offline).</source>
+            <translation>DCGAN（转置卷积）由 scikit-learn 的 8x8 数字学习画 28x28 的数字（离线）。</translation>
         </message>
         <message>
             <source>A conditional DCGAN: ask for a digit and it draws that digit (offline digits, one row per class).</source>
