@@ -71,7 +71,7 @@ class LatentExplorer(QWidget):
         super().__init__(parent)
         self.compact = compact  # a second explorer beside it: the interpolation in the side
         self.grid_n = GRID_N
-        self._axes_chosen = False  # the default axes (largest KL) are picked once
+        self._axes_chosen = False  # set once the user picks the axes: no more picking for them
         self.model = model
         self.dim = int(model.latent_dim)
         self.code = np.zeros(self.dim)
@@ -119,6 +119,7 @@ class LatentExplorer(QWidget):
             box.setRange(0, self.dim - 1)
             box.setValue(v)
             box.valueChanged.connect(self._on_projection_changed)
+            box.valueChanged.connect(self._on_axes_chosen)
         self.projection.currentIndexChanged.connect(self._on_projection_changed)
         self.label_box = QComboBox()
         self.label_box.addItems([str(k) for k in range(max(1, self.model.num_classes))])
@@ -189,14 +190,17 @@ class LatentExplorer(QWidget):
     def refresh(self) -> None:
         """Re-encode the data set (call after training steps); keeps the current code."""
         self.data = self.model.encode_dataset()
-        if not self._axes_chosen and self.dim > 2:
-            self._axes_chosen = True
+        moved = False
+        if not self._axes_chosen and self.dim > 2:  # the busiest dimensions, as they change
             i, j = busiest_dims(self.data["mu"], self.data["logvar"])
+            moved = (i, j) != (self.dim_x.value(), self.dim_y.value())
             for box, v in ((self.dim_x, i), (self.dim_y, j)):
                 box.blockSignals(True)
                 box.setValue(v)
                 box.blockSignals(False)
         self._set_projection()
+        if moved and len(self.xy):
+            self.vb.autoRange()
         self._decode_current()  # the marked point as the model decodes it now
         self.refreshed.emit()
 
@@ -357,6 +361,9 @@ class LatentExplorer(QWidget):
         self._set_projection()
         if len(self.xy):
             self.vb.autoRange()
+
+    def _on_axes_chosen(self, *args) -> None:
+        self._axes_chosen = True  # the user's (the refresh sets them with signals blocked)
 
     def _on_label_changed(self, *args) -> None:
         self._decode_current()
