@@ -73,13 +73,15 @@ _ALL = [
         "model": "gan", "data.name": "mnist", "data.image_size": 28, "gan.arch": "dcgan",
         "gan.conditional": True, "gan.width": 64, "gan.latent_dim": 100, "gan.lr_g": 2e-4,
         "gan.lr_d": 2e-4, "gan.beta1": 0.5, "train.batch_size": 128, "train.steps": 5000,
-        "train.preview_every": 100}),
+        "train.preview_every": 100},
+           cpu_minutes=39.8),
     Preset("dcgan-cifar10", "A DCGAN on CIFAR-10 colour photos at 32x32 (downloaded once, "
            "170 MB; wants a GPU).", {
         "model": "gan", "data.name": "cifar10", "data.image_size": 32, "gan.arch": "dcgan",
         "gan.width": 64, "gan.latent_dim": 100, "gan.lr_g": 2e-4, "gan.lr_d": 2e-4,
         "gan.beta1": 0.5, "train.batch_size": 128, "train.steps": 20000,
-        "train.preview_every": 200}),
+        "train.preview_every": 200},
+           cpu_minutes=297.6),
     Preset("gmm-blobs", "EM fits 4 Gaussians to points drawn from a known mixture (2-D).", {
         "model": "gmm", "data.name": "blobs", "data.n_points": 2000, "gmm.true_k": 4,
         "gmm.k": 4, "gmm.covariance_type": "full", "gmm.init": "kmeans++",
@@ -113,7 +115,8 @@ _ALL = [
         "model": "vae", "data.name": "mnist", "data.image_size": 28, "vae.latent_dim": 16,
         "vae.arch": "conv", "vae.channels": 32, "vae.hidden": 256, "vae.warmup_steps": 500,
         "vae.lr": 1e-3, "train.batch_size": 128, "train.steps": 5000,
-        "train.preview_every": 100}),
+        "train.preview_every": 100},
+           cpu_minutes=13.4),
     Preset("cyclegan-digits-colour", "CycleGAN translates white-on-black digits to orange-on-navy "
            "and back without paired examples; each digit keeps its shape (offline, 16 px).", {
         "model": "cyclegan", "data.name": "digits-colour", "data.image_size": 16,
@@ -126,7 +129,8 @@ _ALL = [
         "model": "cyclegan", "data.name": "folder-pair", "data.image_size": 32,
         "cyclegan.width": 16, "cyclegan.blocks": 4, "cyclegan.d_width": 32,
         "cyclegan.d_layers": 2, "train.batch_size": 4, "train.steps": 5000,
-        "train.preview_every": 50}),
+        "train.preview_every": 50},
+           cpu_minutes=23.5),
     Preset("text2img-shapes", "Text to image: type \"a small red circle in the top left\" or "
            "\"一个蓝色的大方块\" and the GAN draws it (offline captioned shapes, 32 px).", {
         "model": "text2img", "data.name": "shapes", "data.image_size": 32,
