@@ -104,7 +104,7 @@ _ALL = [
         "vae.arch": "mlp", "vae.hidden": 256, "vae.beta": 1.0, "vae.warmup_steps": 300,
         "vae.lr": 1e-3, "train.batch_size": 128, "train.steps": 3000,
         "train.preview_every": 100},
-           cpu_minutes=0.9),
+           cpu_minutes=0.5),
     Preset("ae-vs-vae-digits", "An AE and a VAE of the same architecture trained side by side "
            "on the digits; the same random codes decoded by both.", {
         "model": "ae-vs-vae", "data.name": "digits", "data.image_size": 16,
