@@ -130,7 +130,9 @@ def resume_config(saved: RunConfig, args) -> RunConfig:
 
 def cmd_presets(args) -> int:
     for p in PRESETS.values():
-        print(f"{p.name:<24} {p.model:<10} {p.data:<10} {p.description}")
+        when = f"~{p.cpu_minutes:g} min" if p.cpu_minutes is not None else "-"
+        print(f"{p.name:<24} {p.model:<10} {p.data:<14} {when:<10} {p.description}")
+    print("(times: a whole run on a 2-core CPU, measured)")
     return 0
 
 

@@ -20,20 +20,20 @@
             <translation>采用最佳 K</translation>
         </message>
         <message>
-            <source>Fits K = 1 … K max from k-means++ and scores each.</source>
-            <translation>从 k-means++ 出发，依次拟合 K = 1 … K 上限，并为每个 K 打分。</translation>
+            <source>Fits K = 1 … K max (each the best of %1 k-means++ starts) and scores each.</source>
+            <translation>对 K = 1 … K 最大值逐个拟合（每个取 %1 次 k-means++ 起点中最好的一次）并打分。</translation>
+        </message>
+        <message>
+            <source>Lowest BIC at K = %1 (BIC = −2·N·ℓ + p·log N; AIC = −2·N·ℓ + 2p; each K the best of %2 starts).</source>
+            <translation>K = %1 时 BIC 最低（BIC = −2·N·ℓ + p·log N；AIC = −2·N·ℓ + 2p；每个 K 取 %2 次起点中最好的一次）。</translation>
+        </message>
+        <message>
+            <source>Fitted K = %1 (best of %2 starts) …</source>
+            <translation>已拟合 K = %1（%2 次起点取最优）…</translation>
         </message>
         <message>
             <source>K max</source>
             <translation>K 上限</translation>
-        </message>
-        <message>
-            <source>Lowest BIC at K = %1 (BIC = −2·N·ℓ + p·log N; AIC = −2·N·ℓ + 2p).</source>
-            <translation>K = %1 时 BIC 最低（BIC = −2·N·ℓ + p·log N；AIC = −2·N·ℓ + 2p）。</translation>
-        </message>
-        <message>
-            <source>Fitted K = %1 …</source>
-            <translation>已拟合 K = %1 …</translation>
         </message>
     </context>
     <context>
@@ -103,6 +103,10 @@
             <translation>继续</translation>
         </message>
         <message>
+            <source>Finished</source>
+            <translation>已完成</translation>
+        </message>
+        <message>
             <source>Stopped</source>
             <translation>已停止</translation>
         </message>
@@ -113,10 +117,6 @@
         <message>
             <source>%1 steps/s · ETA %2</source>
             <translation>%1 步/秒 · 预计剩余 %2</translation>
-        </message>
-        <message>
-            <source>Done</source>
-            <translation>完成</translation>
         </message>
     </context>
     <context>
@@ -285,12 +285,20 @@
             <translation>包含权重、均值和协方差的 .npz 文件</translation>
         </message>
         <message>
+            <source>starts </source>
+            <translation>起点数 </translation>
+        </message>
+        <message>
+            <source>EM is run from this many starting points and the best fit is kept (one start can land in a poor optimum); the steps then show the fit from the best start. Choose K uses as many.</source>
+            <translation>EM 从这么多个起点各运行一次，保留最好的拟合（单个起点可能陷入较差的局部最优）；随后的逐步演示从最好的起点开始。“选择 K”也使用同样多的起点。</translation>
+        </message>
+        <message>
             <source>New start</source>
             <translation>重新初始化</translation>
         </message>
         <message>
-            <source>New starting parameters (K, type, init)</source>
-            <translation>生成新的初始参数（K、类型、初始化方式）</translation>
+            <source>New starting parameters (K, type, init, starts)</source>
+            <translation>新的起始参数（K、协方差类型、初始化、起点数）</translation>
         </message>
         <message>
             <source>true mixture</source>
@@ -487,32 +495,16 @@
             <translation>八峰环——看 GAN 如何找到各个模式</translation>
         </message>
         <message>
-            <source>about 5 min on CPU; the ring shows early</source>
-            <translation>CPU 上约 5 分钟；圆环很早就会出现</translation>
-        </message>
-        <message>
             <source>25 modes — can a GAN find them all?</source>
             <translation>25 个模式——GAN 能全部找到吗？</translation>
-        </message>
-        <message>
-            <source>about 8 min on CPU</source>
-            <translation>CPU 上约 8 分钟</translation>
         </message>
         <message>
             <source>Handwritten digits from noise</source>
             <translation>从噪声生成手写数字</translation>
         </message>
         <message>
-            <source>about 2 min on CPU</source>
-            <translation>CPU 上约 2 分钟</translation>
-        </message>
-        <message>
             <source>Convolutions draw sharper digits</source>
             <translation>卷积网络画出更清晰的数字</translation>
-        </message>
-        <message>
-            <source>about 5 min on CPU</source>
-            <translation>CPU 上约 5 分钟</translation>
         </message>
         <message>
             <source>Ask for a 7, get a 7 (conditional GAN)</source>
@@ -523,10 +515,6 @@
             <translation>在真实 MNIST 上训练 DCGAN</translation>
         </message>
         <message>
-            <source>30+ min on CPU, minutes on a GPU</source>
-            <translation>CPU 上 30 分钟以上，GPU 上几分钟</translation>
-        </message>
-        <message>
             <source>MNIST on demand — one row per digit</source>
             <translation>按需生成 MNIST——每个数字一行</translation>
         </message>
@@ -535,16 +523,8 @@
             <translation>彩色照片（CIFAR-10）</translation>
         </message>
         <message>
-            <source>hours on CPU; use a GPU</source>
-            <translation>CPU 上需数小时；请使用 GPU</translation>
-        </message>
-        <message>
             <source>EM on four blobs</source>
             <translation>在四个高斯团上运行 EM</translation>
-        </message>
-        <message>
-            <source>a few seconds</source>
-            <translation>几秒钟</translation>
         </message>
         <message>
             <source>EM fits the ring of 8</source>
@@ -563,12 +543,62 @@
             <translation>为什么用 VAE 而不是 AE</translation>
         </message>
         <message>
-            <source>about 3 min on CPU</source>
-            <translation>CPU 上约 3 分钟</translation>
+            <source>A convolutional VAE on real MNIST</source>
+            <translation>真实 MNIST 上的卷积 VAE</translation>
+        </message>
+        <message>
+            <source>CycleGAN paints digits orange on navy, and back</source>
+            <translation>CycleGAN 把数字画成藏青底橙字，再变回来</translation>
+        </message>
+        <message>
+            <source>CycleGAN between two folders of your pictures</source>
+            <translation>在你的两个图片文件夹之间做 CycleGAN</translation>
+        </message>
+        <message>
+            <source>Type a caption, get a shape</source>
+            <translation>输入一句描述，画出图形</translation>
+        </message>
+        <message>
+            <source>Type "the digit seven", get a 7</source>
+            <translation>输入“数字七”，画出一个 7</translation>
+        </message>
+        <message>
+            <source>MNIST
+downloaded on first use</source>
+            <translation>MNIST
+首次使用时下载</translation>
+        </message>
+        <message>
+            <source>CIFAR-10
+downloaded on first use</source>
+            <translation>CIFAR-10
+首次使用时下载</translation>
+        </message>
+        <message>
+            <source>your own pictures
+folders A and B</source>
+            <translation>你自己的图片
+文件夹 A 和 B</translation>
+        </message>
+        <message>
+            <source>under a minute</source>
+            <translation>不到一分钟</translation>
+        </message>
+        <message>
+            <source>%1 on a 2-core CPU (measured)</source>
+            <translation>双核 CPU 上%1（实测）</translation>
         </message>
         <message>
             <source>%1 steps</source>
             <translation>%1 步</translation>
+        </message>
+        <message>
+            <source>about %1 min</source>
+            <translation>约 %1 分钟</translation>
+        </message>
+        <message>
+            <source>about %1 h</source>
+            <translation>约 %1 小时</translation>
         </message>
     </context>
     <context>
@@ -584,6 +614,10 @@
         <message>
             <source>Loaded %1: press Start</source>
             <translation>已载入“%1”：请按“开始”</translation>
+        </message>
+        <message>
+            <source>Loaded %1: press E-step, M-step or Play</source>
+            <translation>已载入 %1：请按 E 步、M 步或播放</translation>
         </message>
         <message>
             <source>Stop the current run to load a preset</source>
@@ -799,10 +833,12 @@
             <translation>没有可保存的内容</translation>
         </message>
         <message>
-            <source>Start a run first; a finished run's checkpoint is already in its run directory:
-%1</source>
-            <translation>请先开始一次训练；已完成训练的检查点已保存在其训练目录中：
-%1</translation>
+            <source>Start a run first: there is no checkpoint to save yet.</source>
+            <translation>请先开始训练：目前还没有可保存的检查点。</translation>
+        </message>
+        <message>
+            <source>An EM fit is stepped in its view and has no checkpoint; export its picture with Ctrl+E.</source>
+            <translation>EM 拟合在其视图中逐步进行，没有检查点；可用 Ctrl+E 导出图片。</translation>
         </message>
         <message>
             <source>Save checkpoint</source>
@@ -811,6 +847,10 @@
         <message>
             <source>Checkpoints (*.pt)</source>
             <translation>检查点 (*.pt)</translation>
+        </message>
+        <message>
+            <source>Could not save %1: %2</source>
+            <translation>无法保存 %1：%2</translation>
         </message>
         <message>
             <source>Open checkpoint</source>
@@ -825,6 +865,10 @@
             <translation>已打开 %1（第 %2 步）；按“开始”继续训练</translation>
         </message>
         <message>
+            <source>Opened %1 at step %2; step on with E-step, M-step or Play</source>
+            <translation>已打开 %1，位于第 %2 步；用 E 步、M 步或播放继续</translation>
+        </message>
+        <message>
             <source>Use my own data</source>
             <translation>使用我自己的数据</translation>
         </message>
@@ -835,6 +879,10 @@
         <message>
             <source>Training data: %1 (press Start)</source>
             <translation>训练数据：%1（请按“开始”）</translation>
+        </message>
+        <message>
+            <source>Training data: %1 (step with E-step, M-step or Play)</source>
+            <translation>训练数据：%1（用 E 步、M 步或播放推进）</translation>
         </message>
         <message>
             <source>Export samples</source>
@@ -1579,15 +1627,15 @@
         </message>
         <message>
             <source>Adam beta1</source>
-            <translation>Adam beta1</translation>
+            <translation>Adam β1（一阶矩衰减）</translation>
         </message>
         <message>
             <source>Adam beta2</source>
-            <translation>Adam beta2</translation>
+            <translation>Adam β2（二阶矩衰减）</translation>
         </message>
         <message>
             <source>Batch size</source>
-            <translation>Batch 大小</translation>
+            <translation>批大小</translation>
         </message>
         <message>
             <source>D steps per G step</source>
@@ -1643,11 +1691,11 @@
         </message>
         <message>
             <source>Beta (KL weight)</source>
-            <translation>Beta（KL 权重）</translation>
+            <translation>β（KL 权重）</translation>
         </message>
         <message>
             <source>Beta warm-up steps</source>
-            <translation>Beta 预热步数</translation>
+            <translation>β 预热步数</translation>
         </message>
         <message>
             <source>Conditional (label)</source>
@@ -1671,7 +1719,7 @@
         </message>
         <message>
             <source>reg_covar</source>
-            <translation>reg_covar</translation>
+            <translation>协方差正则（reg_covar）</translation>
         </message>
         <message>
             <source>Tolerance</source>
@@ -1797,6 +1845,10 @@
             <translation>已收敛：|Δℓ| &lt; tol = %1</translation>
         </message>
         <message>
+            <source>best of %1 starts</source>
+            <translation>%1 次起点取最优</translation>
+        </message>
+        <message>
             <source>Mean log-likelihood ℓ</source>
             <translation>平均对数似然 ℓ</translation>
         </message>
@@ -1875,8 +1927,8 @@
     <context>
         <name>presets</name>
         <message>
-            <source>A GAN learns a ring of 8 tight Gaussians (2-D, about two minutes on CPU).</source>
-            <translation>GAN 学习由 8 个紧密高斯组成的圆环（二维，CPU 上约两分钟）。</translation>
+            <source>A GAN learns a ring of 8 tight Gaussians (2-D).</source>
+            <translation>GAN 学习由 8 个紧密高斯组成的圆环（二维）。</translation>
         </message>
         <message>
             <source>A GAN learns a 5x5 grid of Gaussians (2-D, harder: 25 modes).</source>
@@ -1887,8 +1939,8 @@
             <translation>MLP GAN 画手写数字（scikit-learn 自带，离线）。</translation>
         </message>
         <message>
-            <source>A DCGAN (transposed convolutions) draws digits at 28x28 from scikit-learn's 8x8 digits (offline; a few minutes on CPU).</source>
-            <translation>DCGAN（转置卷积）由 scikit-learn 的 8x8 数字学习画 28x28 的数字（离线；CPU 上需几分钟）。</translation>
+            <source>A DCGAN (transposed convolutions) draws digits at 28x28 from scikit-learn's 8x8 digits (offline).</source>
+            <translation>DCGAN（转置卷积）由 scikit-learn 的 8x8 数字学习画 28x28 的数字（离线）。</translation>
         </message>
         <message>
             <source>A conditional DCGAN: ask for a digit and it draws that digit (offline digits, one row per class).</source>
@@ -2372,10 +2424,6 @@
             <translation>样本</translation>
         </message>
         <message>
-            <source>2-D field</source>
-            <translation>二维场</translation>
-        </message>
-        <message>
             <source>Reconstructions &amp;&amp; samples</source>
             <translation>重建与样本</translation>
         </message>
@@ -2386,6 +2434,10 @@
         <message>
             <source>Latent explorer</source>
             <translation>潜空间浏览器</translation>
+        </message>
+        <message>
+            <source>2-D field</source>
+            <translation>二维场</translation>
         </message>
         <message>
             <source>%1 latent space</source>

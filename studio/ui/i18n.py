@@ -125,6 +125,7 @@ EM_PHRASES = [
     QT_TRANSLATE_NOOP("em", "%1 points, new start (%2)."),
     QT_TRANSLATE_NOOP("em", "Initial parameters (%1)."),
     QT_TRANSLATE_NOOP("em", "Converged: |Δℓ| < tol = %1"),
+    QT_TRANSLATE_NOOP("em", "best of %1 starts"),
     QT_TRANSLATE_NOOP("em", "Mean log-likelihood ℓ"),
     QT_TRANSLATE_NOOP("em", "For x_1 = %1: r_1 = %2."),
     QT_TRANSLATE_NOOP("em", "Parameters from %1."),

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (QCoreApplication, QEvent, QObject, QStandardPaths, Qt, QTimer,
+                            Signal)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMessageBox, QScrollArea, QVBoxLayout, QWidget)
 
 from ..config import RunConfig
 from ..presets import DEFAULT_PRESET, PRESETS
-from . import exports, i18n, settings, theme
+from . import exports, i18n, layout, settings, status, theme
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
 from .panels import gallery
@@ -34,6 +36,7 @@ def runs_root() -> Path:
 
 # Windows replaced by a language switch live on here (run_gui holds only the first).
 _windows: list = []
+DEFAULT_SIZE = (1600, 1000)  # a first start, shrunk to the screen
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, preset: str = DEFAULT_PRESET, cfg: RunConfig | None = None):
         super().__init__()
         self.setWindowTitle("Generative Studio")
-        self.resize(1400, 860)
+        self.resize(*DEFAULT_SIZE)
         self.controller = TrainingController(self)
         self.run_dir: Path | None = None
         self.resume_state: dict | None = None
@@ -60,17 +63,16 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 20)
+        self.form_scroll = scroll
         left = QWidget()
         left_lay = QVBoxLayout(left)
         left_lay.setContentsMargins(0, 0, 0, 0)
         left_lay.addWidget(scroll, 1)
         left_lay.addWidget(self.controls.run_box)  # Start/Pause/Stop always in view
-        self._dock("Model && hyperparameters", self.tr("Model && hyperparameters"), left,
-                   Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.form_dock = self._dock("Model && hyperparameters", self.tr("Model && hyperparameters"),
+                                    left, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.loss_dock = self._dock("Losses", self.tr("Losses"), self.losses,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.loss_dock], [460], Qt.Orientation.Horizontal)
         self.runs = RunsPanel(runs_root)
         self.runs_dock = self._dock("Runs", self.tr("Runs"), self.runs,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
@@ -80,8 +82,7 @@ class MainWindow(QMainWindow):
 
         self.state_label = QLabel()
         self.device_label = QLabel()
-        self.statusBar().addPermanentWidget(self.device_label)
-        self.statusBar().addPermanentWidget(self.state_label)
+        status.install(self)
         self._make_actions()
 
         self.controls.start_requested.connect(self._on_start)
@@ -95,7 +96,9 @@ class MainWindow(QMainWindow):
         self.device_label.setText(self.tr("Device: %1").replace("%1",
                                                                 self.controls.cfg.train.device))
         theme.install(self)  # View > Light / Dark, and the theme saved last time
-        settings.restore_window(self)
+        self._form_width()
+        self.restored = settings.restore_window(self)
+        self._fitted = False
         self.presentation = Presentation(self)
         view_menu = self.view_menu  # made by theme.install
         view_menu.addSeparator()
@@ -106,6 +109,30 @@ class MainWindow(QMainWindow):
         view_menu.addAction(present)
         self.addAction(present)  # F11 works with the menu bar hidden too
         self._make_language_menu()
+
+    # -- fitting the screen --------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the first show: the frame and the screen are known now
+            self._fitted = True
+            layout.fit_to_screen(self)
+            if not self.restored:
+                self.balance_docks()
+            QTimer.singleShot(0, self, lambda: layout.fit_to_screen(self))
+
+    def _form_width(self) -> int:
+        """The narrowest the form can be: what its fields need, labels shortened."""
+        scroll = self.form_scroll
+        need = (max(self.controls.minimumSizeHint().width(),
+                    self.controls.run_box.minimumSizeHint().width())
+                + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth())
+        scroll.setMinimumWidth(need)
+        return need
+
+    def balance_docks(self) -> None:
+        """Give the docks their shares of the window, so the view gets the rest."""
+        layout.balance_docks(self, self.form_dock, self._form_width(),
+                             [self.loss_dock, self.runs_dock])
 
     def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -121,6 +148,7 @@ class MainWindow(QMainWindow):
             a = QAction(text, self)
             if shortcut:
                 a.setShortcut(QKeySequence(shortcut))
+                self.addAction(a)  # works with the menu bar hidden (presentation mode) too
             a.triggered.connect(slot)
             menu.addAction(a)
             return a
@@ -241,6 +269,13 @@ class MainWindow(QMainWindow):
         self.losses.configure(self.view.curves, self.view.titles)
         theme.restyle(self)  # the new view's plots follow the theme
         self._show_view_docks()
+        if not self.presentation.active:  # after Qt has laid the new view out
+            QTimer.singleShot(0, self, self._after_view_change)
+
+    def _after_view_change(self) -> None:
+        if not self.presentation.active:
+            self.balance_docks()
+            layout.fit_to_screen(self)
 
     def _show_view_docks(self) -> None:
         self.loss_dock.setVisible(self.view.uses_worker)
@@ -324,6 +359,8 @@ class MainWindow(QMainWindow):
         self.controls.set_run_state(state)
         self.state_label.setText(self.tr("State: %1").replace("%1", i18n.text_in("state", state)))
         self.open_action.setEnabled(state == "idle")
+        if state in ("running", "idle") and self.run_dir is not None and self.runs.isVisible():
+            self.runs.refresh()  # the window's own run is in the list while and after it runs
         if state == "idle" and self.pending_language:
             QTimer.singleShot(0, self._apply_pending_language)  # after the stop's own slots
 
@@ -369,19 +406,45 @@ class MainWindow(QMainWindow):
 
     # -- files -------------------------------------------------------------------------------------
     def _on_save(self) -> None:
-        worker = self.controller.worker
-        if worker is None:
+        """Save the run's checkpoint where the user says: the running run's, or after Stop
+        (or the end) the one it left in its run folder. The dialog opens in that folder."""
+        done = self.run_dir / "checkpoint.pt" if self.run_dir else None
+        if self.controller.worker is None and (done is None or not done.is_file()):
             QMessageBox.information(self, self.tr("Nothing to save"), self.tr(
-                "Start a run first; a finished run's checkpoint is already in its run "
-                "directory:\n%1").replace("%1", str(self.run_dir or runs_root())))
+                "Start a run first: there is no checkpoint to save yet.") if self.view.uses_worker
+                else self.tr("An EM fit is stepped in its view and has no checkpoint; export "
+                             "its picture with Ctrl+E."))
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save checkpoint"), "checkpoint.pt",
-                                              self.tr("Checkpoints (*.pt)"))
+        name = f"checkpoint-step{self.step}.pt"  # the folder already names the run
+        folder = self.run_dir if self.run_dir and self.run_dir.is_dir() else runs_root()
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save checkpoint"),
+                                              str(folder / name), self.tr("Checkpoints (*.pt)"))
         if path:
             self.save_checkpoint(path)
 
-    def save_checkpoint(self, path: str) -> None:
-        self.controller.worker.request_save(path)
+    def save_checkpoint(self, path: str) -> bool:
+        """The running run saves itself; a stopped or finished run's checkpoint is copied."""
+        if self.controller.worker is not None:
+            self.controller.worker.request_save(path)
+            return True
+        source = self.run_dir / "checkpoint.pt" if self.run_dir else None
+        if source is None or not source.is_file():
+            return False
+        target = Path(path)
+        if target.resolve() == source.resolve():
+            self._on_saved(str(target))  # it is there already
+            return True
+        tmp = target.with_name(f".{target.name}.part")
+        try:  # a copy beside it, then renamed: never a half-written checkpoint
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            self.statusBar().showMessage(self.tr("Could not save %1: %2").replace(
+                "%1", str(target)).replace("%2", e.strerror or str(e)))
+            return False
+        self._on_saved(str(target))
+        return True
 
     def _on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open checkpoint"), str(runs_root()),
@@ -409,8 +472,9 @@ class MainWindow(QMainWindow):
         parent = Path(path).parent
         self.run_dir = parent if (parent / "config.json").exists() else \
             runs_root() / f"resumed-{time.strftime('%Y%m%d-%H%M%S')}"
-        self.statusBar().showMessage(self.tr("Opened %1 at step %2; press Start to continue")
-                                     .replace("%1", path).replace("%2", str(ck["step"])))
+        opened = (self.tr("Opened %1 at step %2; press Start to continue") if self.view.uses_worker
+                  else self.tr("Opened %1 at step %2; step on with E-step, M-step or Play"))
+        self.statusBar().showMessage(opened.replace("%1", path).replace("%2", str(ck["step"])))
         return True
 
     def _on_choose_data(self) -> None:
@@ -419,8 +483,9 @@ class MainWindow(QMainWindow):
             self.tr("Points or images (*.npz *.csv);;All files (*)"))
         if path:
             self.controls.set_value("data.path", path)
-            self.statusBar().showMessage(self.tr("Training data: %1 (press Start)")
-                                         .replace("%1", path), 8000)
+            using = (self.tr("Training data: %1 (press Start)") if self.view.uses_worker
+                     else self.tr("Training data: %1 (step with E-step, M-step or Play)"))
+            self.statusBar().showMessage(using.replace("%1", path), 8000)
 
     def _on_export_png(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export samples"), "samples.png",
@@ -444,6 +509,30 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+class _FirstExpose(QObject):
+    """Calls `then` once, soon after the window is first exposed (Qt paints it then)."""
+
+    def __init__(self, win, then):
+        super().__init__(win)
+        self.then = then
+        win.windowHandle().installEventFilter(self)
+        QTimer.singleShot(1000, self._go)  # a platform that never sends an expose
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Expose and obj.isExposed():
+            QTimer.singleShot(50, self._go)
+        return False
+
+    def _go(self) -> None:
+        if self.then is not None:
+            then, self.then = self.then, None
+            then()
+
+
+def after_first_paint(win, then) -> None:
+    _FirstExpose(win, then)
+
+
 def run_gui(argv: list[str]) -> int:
     preset = DEFAULT_PRESET
     if "--preset" in argv:
@@ -459,10 +548,13 @@ def run_gui(argv: list[str]) -> int:
     i18n.install(i18n.saved_language())
     win = MainWindow(preset)
     win.show()
-    # torch takes 1-2 s to import: load it behind the shown window (runs wait for it). Leave
-    # a core to the GUI thread: spinning OpenMP threads that compete with the painter slow
-    # small models down many times over (`main.py bench` measures it).
-    preload_torch(max(1, (os.cpu_count() or 2) - 1))
+    # torch takes 1-2 s to import: load it behind the shown window (runs wait for it), once
+    # the window has painted: importing holds the interpreter, and a window shown while it
+    # does stays black until it is done. Leave a core to the GUI thread: spinning OpenMP
+    # threads that compete with the painter slow small models down many times over
+    # (`main.py bench` measures it).
+    threads = max(1, (os.cpu_count() or 2) - 1)
+    after_first_paint(win, lambda: preload_torch(threads))
     if not os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):
         gallery.show_on_first_start(win)  # a new user starts from a picture, not a form
     if os.environ.get("GENERATIVE_STUDIO_QUIT_WHEN_SHOWN"):

@@ -6,11 +6,12 @@ through the same controller.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from ..presets import PRESETS
+from . import layout
 from .i18n import lesson
 
 SCALE = 1.7  # type size on a projector, relative to the desktop's
@@ -76,9 +77,9 @@ class Presentation(QObject):
         self.active = True
         app = QApplication.instance()
         w = self.win
-        self._saved = {"font": QFont(app.font()), "geometry": w.saveGeometry(),
-                       "state": w.saveState(), "docks": [d for d in w.findChildren(QDockWidget)
-                                                         if d.isVisible()]}
+        self._saved = {"font": QFont(app.font()), "geometry": QRect(w.geometry()),
+                       "maximized": w.isMaximized(), "state": w.saveState(),
+                       "docks": [d for d in w.findChildren(QDockWidget) if d.isVisible()]}
         font = QFont(app.font())
         font.setPointSizeF(font.pointSizeF() * SCALE)
         app.setFont(font)
@@ -101,7 +102,9 @@ class Presentation(QObject):
         screen = w.screen().geometry()
         w.setGeometry(screen)  # without a window manager, full screen alone does not resize
         w.showFullScreen()
-        w.resizeDocks([self.dock], [max(320, screen.width() // 4)], Qt.Orientation.Horizontal)
+        # The lesson and the curves beside the picture, which keeps over half the width.
+        layout.balance_docks(w, self.dock, self.panel.minimumSizeHint().width(), [w.loss_dock],
+                             left_share=0.22, right_share=0.24)
 
     def leave(self) -> None:
         if not self.active:
@@ -112,14 +115,29 @@ class Presentation(QObject):
         for sc in self.shortcuts:
             sc.setEnabled(False)
         QApplication.instance().setFont(self._saved["font"])
+        for _ in range(3):  # the minimum sizes shrink back now, before the window is sized
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self._thicken(2)
         self.dock.hide()
         w.menuBar().show()
         w.showNormal()
-        w.restoreGeometry(self._saved["geometry"])
+        self._restore_frame()
+        # Again once the window system has handled the end of full screen (it restores the
+        # size full screen began with) and the type is back to its size.
+        QTimer.singleShot(0, self, self._restore_frame)
+
+    def _restore_frame(self) -> None:
+        if self.active:
+            return
+        w = self.win
+        if self._saved["maximized"]:
+            w.showMaximized()
+        else:
+            w.setGeometry(self._saved["geometry"])
         w.restoreState(self._saved["state"])
         for d in self._saved["docks"]:
             d.show()
+        layout.fit_to_screen(w)
 
     def _thicken(self, width: int) -> None:
         for curve in self.win.losses.curves.values():

@@ -85,4 +85,8 @@ def restore_window(win) -> bool:
         win.restoreGeometry(geometry)
     if state is not None:
         win.restoreState(state)
+    if geometry is not None:  # saved on a bigger screen, or grown past this one: shrink it
+        from .layout import fit_to_screen
+
+        fit_to_screen(win)
     return geometry is not None

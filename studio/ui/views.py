@@ -83,11 +83,16 @@ class GANView(View):
         super().__init__(cfg)
         from .panels.field2d import Field2DPanel
 
+        from ..core.data.toy2d import GENERATORS
+
         self.samples = SamplePanel()
         self.field = Field2DPanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.samples, _tr("Samples"))
-        self.tabs.addTab(self.field, _tr("2-D field"))
+        # The field only means something for 2-D points: a built-in set, or the user's
+        # points (their tab comes with the first picture of the field).
+        if cfg.data.name in GENERATORS and not cfg.data.path:
+            self._add_field_tab()
         self.widget = self.tabs
         self._field_seen = False
         self._worker_signals = []
@@ -101,8 +106,14 @@ class GANView(View):
         self._worker_signals = [self.field.step_requested, self.field.points_drawn,
                                 self.field.slow_motion_changed, self.samples.generate_requested]
 
+    def _add_field_tab(self) -> None:
+        if self.tabs.indexOf(self.field) < 0:
+            self.tabs.addTab(self.field, _tr("2-D field"))
+
     def on_preview(self, preview: dict) -> None:
         self.samples.show_preview(preview)
+        if "field" in preview:
+            self._add_field_tab()
         if "field" in preview and not self._field_seen:
             self._field_seen = True  # 2-D data: the field is the richer view, show it first
             self.tabs.setCurrentWidget(self.field)
@@ -120,6 +131,12 @@ class GANView(View):
     def restore_preview(self, preview: dict) -> None:
         self.on_preview(preview)
         self.field.show_field(preview)  # the worker feeds the field directly during a run
+
+    def close(self) -> None:
+        super().close()
+        if self.tabs.indexOf(self.field) < 0:  # never shown: not a child of the tabs
+            self.field.close()
+            self.field.deleteLater()
 
 
 class VAEView(View):

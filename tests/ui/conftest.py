@@ -1,4 +1,35 @@
+import json
+import os
+
 import pytest
+
+# Two virtual screens for the offscreen platform: a laptop's (the primary, where windows open)
+# and a desktop monitor's to its right, so that a test can ask whether the window fits them.
+# Qt adds them in the order of their names, and the first added is the primary.
+SCREENS = {"1366x768": (0, 1366, 768), "1920x1080": (1366, 1920, 1080)}
+
+
+@pytest.fixture(scope="session")
+def qapp_args(pytestconfig, tmp_path_factory):
+    args = [pytestconfig.getini("qt_qapp_name")]
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        screens = [{"name": name, "x": x, "y": 0, "width": w, "height": h, "logicalDpi": 96,
+                    "logicalBaseDpi": 96, "dpr": 1}
+                   for name, (x, w, h) in SCREENS.items()]
+        config = tmp_path_factory.mktemp("screens") / "screens.json"
+        config.write_text(json.dumps({"screens": screens}))
+        args += ["-platform", f"offscreen:configfile={config}"]
+    return args
+
+
+def screen(name: str):
+    """The virtual screen called `name` (see SCREENS)."""
+    from PySide6.QtWidgets import QApplication
+
+    found = [s for s in QApplication.instance().screens() if s.name() == name]
+    if not found:
+        pytest.skip(f"no screen {name!r}: run with QT_QPA_PLATFORM=offscreen")
+    return found[0]
 
 
 @pytest.fixture

@@ -167,3 +167,44 @@ def test_choose_k_view_fills_and_uses_best_k(panel, qtbot):
     panel._on_new_start()
     qtbot.mouseClick(view.use, QtCore.Qt.MouseButton.LeftButton)
     assert panel.controller.k == 3
+
+
+@pytest.fixture
+def blobs_panel(qtbot):
+    """The panel on the gmm-blobs preset, as the window opens it."""
+    from studio.presets import PRESETS
+
+    p = EMPanel(GMMEngine(PRESETS["gmm-blobs"].config(), torch.device("cpu")))
+    qtbot.addWidget(p)
+    p.resize(1000, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def test_points_are_uncoloured_until_the_first_e_step_colours_them(blobs_panel, qtbot):
+    p = blobs_panel
+    assert len(set(_colours(p))) == 1  # one grey: no responsibilities yet
+    qtbot.mouseClick(p.btn_e, QtCore.Qt.MouseButton.LeftButton)
+    assert len(set(_colours(p))) > 4  # each component's colour, and mixes between them
+    p.btn_reset.click()
+    assert len(set(_colours(p))) == 1  # back to the start: uncoloured again
+
+
+def test_default_blobs_fit_the_best_optimum_and_bic_picks_four(blobs_panel, qtbot):
+    from sklearn.mixture import GaussianMixture
+
+    p = blobs_panel
+    c = p.controller
+    assert c.n_init > 1 and p.starts.value() == c.n_init
+    assert f"best of {c.n_init} starts" in p.message.text()  # the view says how many
+    x = c.pts.x.cpu().numpy()
+    best = GaussianMixture(4, covariance_type="full", n_init=10, random_state=0).fit(x).score(x)
+    p.btn_run.setChecked(True)
+    qtbot.waitUntil(lambda: not p.btn_run.isChecked(), timeout=20000)
+    assert c.converged and c.ll_history[-1] == pytest.approx(best, abs=2e-3)
+    p.tabs.setCurrentWidget(p.choose_k)
+    with qtbot.waitSignal(p.choose_k.sig_finished, timeout=60000) as done:
+        p.choose_k.compute.click()
+    assert done.args == [4]
+    assert f"best of {c.n_init} starts" in p.choose_k.status.text()

@@ -254,3 +254,24 @@ def test_committed_qm_is_the_compiled_ts_and_the_cache_is_used(tmp_path):
     cached = i18n.qm_file("zh_CN")
     assert cached is not None and cached.parent != i18n.I18N_DIR
     assert i18n.qm_file("zh_CN") == cached and cached.stat().st_mtime >= TS.stat().st_mtime
+
+
+def test_every_form_label_is_chinese_in_chinese(qtbot, english):
+    """Not English words between Chinese ones ("Batch 大小") nor a label left as it was
+    ("Adam beta1"): each label of every family's form says itself in Chinese."""
+    from studio.ui.elided import ElidedLabel
+    from studio.ui.panels.controls import ControlPanel
+
+    i18n.install("zh_CN")
+    bad = []
+    for name in ("gan-digits", "vae-digits", "gmm-blobs", "cyclegan-digits-colour",
+                 "text2img-shapes"):
+        panel = ControlPanel(PRESETS[name].config())
+        qtbot.addWidget(panel)
+        for label in panel.form_box.findChildren(ElidedLabel):
+            # Names in brackets may stay: "编译（torch.compile）", "打包（PacGAN）".
+            outside = re.sub(r"[(（][^)）]*[)）]", "", label.text())
+            words = [w for w in WORD.findall(outside) if w not in ALLOWED]
+            if not CJK.search(label.text()) or any(len(w) > 3 for w in words):
+                bad.append(label.text())
+    assert not bad, bad

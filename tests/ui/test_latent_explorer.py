@@ -142,7 +142,9 @@ def test_sliders_grid_hover_and_interpolation(qtbot, compare):
                                off_plane, atol=1e-6)
     # The grid covers the visible area.
     qtbot.waitUntil(lambda: ex.grid_image.image is not None, timeout=5000)
-    assert ex.grid_image.image.shape == (100, 100)
+    n = ex.grid_n  # decodes per side: as many as fit at 24 px or more each, at most 10
+    assert 3 <= n <= 10 and ex.grid_image.image.shape == (10 * n, 10 * n)
+    assert min(ex.grid_image.width(), ex.grid_image.height()) / n >= 24
     # Hovering a data point draws its posterior ellipse around it.
     i = 7
     ex._on_mouse_moved(ex.vb.mapViewToScene(QPointF(*ex.xy[i])))
@@ -204,3 +206,27 @@ def test_preview_and_loss_panels(qtbot, compare):
     assert loss.n == 10 and set(loss._curves) == set(compare.metric_names)
     x, y = loss._curves["vae_kl"].getData()
     assert len(x) == 10 and np.isfinite(y).all()
+
+
+def test_explorer_opens_decoding_the_origin_on_the_busiest_axes(qtbot, compare):
+    """The decode box shows z = 0 from the start; the axes are the two dimensions with the
+    largest KL; the class legend sits under the plot, not over it."""
+    from studio.ui.panels.latent_explorer import busiest_dims
+
+    vae = compare.models["vae"]
+    ex = show(qtbot, LatentExplorer(vae))
+    np.testing.assert_allclose(ex.image.image, vae.decode(np.zeros((1, vae.latent_dim)))[0, 0],
+                               atol=1e-6)
+    lo, hi = ex.image.view.viewRange()[0]
+    assert (lo, hi) == pytest.approx((0, 10), abs=0.6)  # the image is in view, not off it
+    with qtbot.waitSignal(ex.refreshed, timeout=5000):
+        ex.refresh()
+    mu, logvar = ex.data["mu"], ex.data["logvar"]
+    kl = 0.5 * (mu ** 2 + np.exp(logvar) - logvar - 1).mean(0)
+    top = set(np.argsort(-kl)[:2].tolist())
+    assert {ex.dim_x.value(), ex.dim_y.value()} == top == set(busiest_dims(mu, logvar))
+    assert ex.legend.isVisible() and not ex.plot.geometry().intersects(ex.legend.geometry())
+    ex.image.set(np.zeros_like(ex.image.image))  # a stale picture (the model trained on)
+    ex.refresh()  # what the view calls at each preview: the mark is decoded again
+    np.testing.assert_allclose(ex.image.image, vae.decode(np.zeros((1, vae.latent_dim)))[0, 0],
+                               atol=1e-6)

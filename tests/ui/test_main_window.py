@@ -5,6 +5,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
 from studio.ui.main_window import MainWindow  # noqa: E402
 from studio.ui.panels.controls import set_field_text  # noqa: E402
@@ -41,7 +42,7 @@ def test_start_shows_progress_curves_and_changing_samples(qtbot, window):
     qtbot.waitUntil(lambda: not np.array_equal(w.view.samples.last["fake"], first), timeout=60000)
     # The bar follows within a quarter second (it is thinned out while a run streams).
     qtbot.waitUntil(lambda: w.controls.progress.value() >= 100, timeout=2000)
-    assert "steps/s" in w.controls.rate_label.text() or w.controls.rate_label.text() == "Done"
+    assert "steps/s" in w.controls.rate_label.text() or w.controls.rate_label.text() == "Finished"
     assert len(w.losses.curves["loss_g"].getData()[0]) > 0
     assert w.controls.start_btn.isEnabled() is False
 
@@ -257,3 +258,88 @@ def test_a_diverging_run_pauses_with_a_message_and_keeps_the_good_checkpoint(qtb
     assert w.controller.state == "idle" and w.step == good["step"]
     assert load_checkpoint(w.run_dir / "checkpoint.pt")["step"] == good["step"]
     assert w.controls.start_btn.isEnabled() and w.resume_state is not None
+
+
+def test_ctrl_s_after_stop_saves_the_runs_checkpoint_from_its_folder(qtbot, window, tmp_path,
+                                                                     monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from studio.core.rundir import load_checkpoint
+
+    w = window
+    small(w, steps=100000)
+    start_and_wait_for_steps(qtbot, w, 30)
+    with qtbot.waitSignal(w.controller.state_changed, timeout=30000,
+                          check_params_cb=lambda s: s == "idle"):
+        w.controls.stop_btn.click()
+    assert w.controls.rate_label.text() == "Stopped"
+    asked = []
+    target = tmp_path / "mine.pt"
+
+    def dialog(parent, caption, start, filters):
+        asked.append(start)
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    with qtbot.waitSignal(w.checkpoint_saved, timeout=10000):
+        w.save_action.trigger()  # Ctrl+S: the run is over, not gone
+    assert asked and os.path.dirname(asked[0]) == str(w.run_dir)  # the dialog opens there
+    assert os.path.basename(asked[0]).count(w.run_dir.name) == 0  # no folder name twice
+    assert load_checkpoint(str(target))["step"] == w.step
+    assert w.statusBar().currentMessage() == f"Saved {target}"
+
+
+def test_a_run_that_reaches_its_last_step_says_finished(qtbot, window):
+    w = window
+    small(w, steps=60)
+    w.controls.start_btn.click()
+    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step >= 60, timeout=60000)
+    assert w.controls.rate_label.text() == "Finished"
+
+
+def test_the_2d_field_tab_is_there_for_2d_data_only(qtbot, window):
+    w = window
+    tabs = lambda: [w.view.tabs.tabText(i) for i in range(w.view.tabs.count())]  # noqa: E731
+    assert tabs() == ["Samples", "2-D field"]
+    w.load_preset("gan-digits")
+    assert tabs() == ["Samples"]
+    w.load_preset("gan-grid25")
+    assert tabs() == ["Samples", "2-D field"]
+
+
+def test_a_bad_values_reason_is_on_a_line_under_its_field(qtbot, window):
+    w = window
+    set_field_text(w.controls, "train.steps", "many")
+    field, reason = w.controls.fields["train.steps"], w.controls.reasons["train.steps"]
+    assert reason.isVisible() and "expected a number" in reason.text()
+    below = field.mapTo(w.controls, field.rect().bottomLeft()).y()
+    assert 0 <= reason.mapTo(w.controls, reason.rect().topLeft()).y() - below < 12
+    set_field_text(w.controls, "train.steps", "500")
+    assert not reason.isVisible()
+
+
+def test_status_messages_never_run_into_the_device_and_state_labels(qtbot, window):
+    w = window
+    w.statusBar().showMessage("Opened " + "/a/very/long/folder" * 30 + "/checkpoint.pt")
+    qtbot.wait(10)
+    message = w.statusBar().message
+    assert message.geometry().right() < w.device_label.geometry().left()
+    assert message.shown_text().endswith("checkpoint.pt") and "…" in message.shown_text()
+    assert message.toolTip().startswith("Opened /a/very/long")
+
+
+def test_file_shortcuts_work_in_presentation_mode(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    w = window
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (asked.append("open"), ("", ""))[1])
+    w.presentation.enter()
+    try:
+        assert not w.menuBar().isVisible()
+        qtbot.keyClick(w, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        assert asked == ["open"]
+        assert w.save_action in w.actions()  # Ctrl+S is the window's too, menu bar or not
+    finally:
+        w.presentation.leave()

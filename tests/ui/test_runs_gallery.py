@@ -154,7 +154,9 @@ def test_gallery_cards_load_a_preset(qtbot, window, monkeypatch):
     assert set(d.cards) == set(PRESETS)
     assert d.cards["ae-vs-vae-digits"].title.text() == "Why a VAE, not an AE"
     assert d.cards["zz-new"].title.text() == extra.description  # the fallback
-    assert "steps" in d.cards["zz-new"].time.text()
+    assert "steps" in d.cards["zz-new"].time.text()  # not measured: its length in steps
+    for name in set(PRESETS) - {"zz-new"}:  # every shipped preset has a title of its own
+        assert d.cards[name].title.text() not in (PRESETS[name].description, "")
     for name in PRESETS:
         pix = d.cards[name].picture.pixmap()
         assert pix.width() == gallery.THUMB_W and pix.height() == gallery.THUMB_H
@@ -255,3 +257,51 @@ def test_settings_stay_in_the_test_folder(tmp_path):
     assert Path(settings.settings().fileName()).is_relative_to(tmp_path)
     assert settings.app_data_dir().is_relative_to(tmp_path)
     assert runs_root().is_relative_to(tmp_path)
+
+
+def test_runs_list_is_filled_when_first_opened_and_keeps_opened_runs(qtbot, finished_run,
+                                                                     tmp_path):
+    import shutil
+
+    shutil.copytree(finished_run, runs_root() / "earlier-run")  # a run from another day
+    w = MainWindow("gan-ring8")
+    qtbot.addWidget(w)
+    w.show()
+    w.runs_dock.raise_()  # the Runs tab, first opened
+    qtbot.waitUntil(lambda: w.runs.run_paths() == [str(runs_root() / "earlier-run")],
+                    timeout=5000)
+    elsewhere = tmp_path / "elsewhere" / "other-run"
+    shutil.copytree(finished_run, elsewhere)
+    w.runs.open_run(elsewhere)  # opened from File > Recent runs or a follow: listed too
+    assert str(elsewhere) in w.runs.run_paths()
+    assert w.runs.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) == str(elsewhere)
+    w.controller.wait()
+
+
+def test_gallery_and_main_py_presets_show_the_same_measured_time(qtbot, window, monkeypatch,
+                                                                   capsys):
+    import dataclasses
+
+    measured = {name: p.cpu_minutes for name, p in PRESETS.items()}
+    assert all(m is not None for m in measured.values())  # every preset measured
+    monkeypatch.setitem(PRESETS, "gan-digits",
+                        dataclasses.replace(PRESETS["gan-digits"], cpu_minutes=37.0))
+    d = gallery.show_gallery(window)
+    qtbot.addWidget(d)
+    assert d.cards["gan-digits"].time.text() == "Time: about 37 min on a 2-core CPU (measured)"
+    assert cli_main(["presets"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("gan-digits"))
+    assert "~37 min" in line
+
+
+def test_gallery_thumbnails_come_from_the_data_or_say_they_are_downloaded():
+    def drawn(name):
+        """The share of the picture that is not its background."""
+        img = gallery.draw_thumbnail(PRESETS[name]).astype(int)
+        assert img.shape == (gallery.THUMB_H, gallery.THUMB_W, 3)
+        return (np.abs(img - img[0, 0]).sum(-1) > 0).mean()
+
+    for name in ("gan-digits", "text2img-shapes", "cyclegan-digits-colour"):
+        assert drawn(name) > 0.25, name  # tiles of the set's own images
+    for name in ("dcgan-mnist", "dcgan-cifar10", "cyclegan-folders"):
+        assert drawn(name) < 0.1, name  # a few words on a plain card: nothing downloaded

@@ -22,6 +22,9 @@ from ..em.init import init_mixture, load_init_file
 from .base import Engine, StepResult
 
 MAX_HISTORY = 1000
+# Starts per fit, the best kept (scikit-learn's n_init): a single k-means++ start lands in a
+# poor optimum often enough to make BIC pick the wrong K on the default four blobs.
+N_INIT = 5
 MAX_PREVIEW_POINTS = 20000  # the panel shows a fixed subsample of bigger data sets
 N_FAKE = 1000
 
@@ -54,6 +57,7 @@ class GMMEngine(Engine):
         g = cfg.gmm
         self.ctype, self.reg_covar, self.tol = g.covariance_type, g.reg_covar, g.tol
         self.init_method = g.init
+        self.n_init = N_INIT
         self.rng = np.random.default_rng(cfg.train.seed)
         self.gen = torch.Generator(device=self.device.type).manual_seed(cfg.train.seed)
         self.points_edited = False
@@ -68,8 +72,8 @@ class GMMEngine(Engine):
             mix = load_init_file(g.init_file, self.ctype, self.pts.d).to(self.device)
             self.init_method = "file"
         else:
-            mix = self._init(g.k)
-        self._start(mix, f"Initial parameters ({self.init_method}). Press E-step.")
+            mix = self._best_start(g.k)
+        self._start(mix, f"Initial parameters ({self._starts_text()}). Press E-step.")
 
     # -- set-up ---------------------------------------------------------------------------
     def _set_points(self, x: np.ndarray) -> None:
@@ -95,9 +99,28 @@ class GMMEngine(Engine):
                        if n > MAX_PREVIEW_POINTS else None)
         self._e = None
 
-    def _init(self, k: int, method: str | None = None) -> G.Mixture:
-        return init_mixture(self.pts, k, self.ctype, method or self.init_method,
-                            self.reg_covar, self.rng)
+    def _best_start(self, k: int, method: str | None = None,
+                    rng: np.random.Generator | None = None) -> G.Mixture:
+        """Of n_init starting mixtures, the one whose EM fit ends with the highest
+        likelihood (the fit itself is what the steps then show)."""
+        best, best_ll = None, -math.inf
+        for _ in range(max(1, self.n_init)):
+            mix = init_mixture(self.pts, k, self.ctype, method or self.init_method,
+                               self.reg_covar, rng if rng is not None else self.rng)
+            if self.n_init <= 1:
+                return mix
+            ll = self._fitted_ll(mix)
+            if best is None or ll > best_ll:
+                best, best_ll = mix, ll
+        return best
+
+    def _fitted_ll(self, mix: G.Mixture, max_iter: int = 200) -> float:
+        r = G.fit(self.pts, mix.clone(), self.tol, self.reg_covar, max_iter)
+        return float(G.e_step(self.pts, r.mixture).log_likelihood)
+
+    def _starts_text(self) -> str:
+        return (f"{self.init_method}, best of {self.n_init} starts" if self.n_init > 1
+                else self.init_method)
 
     def _start(self, mix: G.Mixture, message: str) -> None:
         """Begin a fresh run from `mix`: no iterations, no history but this start."""
@@ -111,6 +134,7 @@ class GMMEngine(Engine):
             message += " Some starting covariances were singular and were replaced."
         self.step_count, self.ll_history, self.prev_ll = 0, [], -math.inf
         self.converged, self.phase, self.message = False, "E", message
+        self.e_done = False  # no responsibilities yet: the points are shown uncoloured
         self._e: G.EStep | None = None
         self._e_ll = math.nan
         self.history = [self._snapshot()]
@@ -153,6 +177,7 @@ class GMMEngine(Engine):
         self._e = G.e_step(self.pts, self.mix, self.prec_chol)
         self._e_ll = float(self._e.log_likelihood)
         self.phase = "M"
+        self.e_done = True
         r0 = self._e.resp[0].tolist()
         x0 = self.pts.x[0].tolist()
         self.message = (
@@ -229,14 +254,15 @@ class GMMEngine(Engine):
         self._start(s.mix.clone(), s.message)
 
     def reinit(self, method: str | None = None, k: int | None = None,
-               covariance_type: str | None = None) -> None:
-        """New starting parameters (each call draws new random numbers)."""
+               covariance_type: str | None = None, n_init: int | None = None) -> None:
+        """New starting parameters, the best of n_init (each call draws new random numbers)."""
         self.ctype = covariance_type or self.ctype
         self.init_method = method or (self.init_method if self.init_method != "file"
                                       else "kmeans++")
+        self.n_init = self.n_init if n_init is None else max(1, int(n_init))
         k = self.mix.k if k is None else k
-        self._start(self._init(k), f"Initial parameters ({self.init_method}, K={k}). "
-                                   "Press E-step.")
+        self._start(self._best_start(k), f"Initial parameters ({self._starts_text()}, K={k}). "
+                                         "Press E-step.")
 
     # -- editing ------------------------------------------------------------------------------
     def set_mean(self, i: int, xy) -> None:
@@ -275,8 +301,8 @@ class GMMEngine(Engine):
         if same_dim and k is None:
             self._start(self.mix.clone(), f"{self.pts.n} points. Press E-step.")
         else:
-            self._start(self._init(k or self.mix.k), f"{self.pts.n} points, new start "
-                                                     f"({self.init_method}). Press E-step.")
+            self._start(self._best_start(k or self.mix.k),
+                        f"{self.pts.n} points, new start ({self._starts_text()}). Press E-step.")
 
     def generate(self, name: str, n: int, seed: int, true_k: int = 4, dim: int = 2) -> None:
         x, truth = make_data(name, n, seed, true_k, dim)
@@ -305,14 +331,21 @@ class GMMEngine(Engine):
 
     # -- model selection ----------------------------------------------------------------------
     def score_k(self, k: int, max_iter: int = 200) -> dict:
-        """Fit K components from k-means++ and score them: {k, bic, aic, log_likelihood}."""
-        mix = init_mixture(self.pts, k, self.ctype, "kmeans++", self.reg_covar,
-                           np.random.default_rng(k))
-        r = G.fit(self.pts, mix, self.tol, self.reg_covar, max_iter)
-        ll = float(G.e_step(self.pts, r.mixture).log_likelihood)
+        """Fit K components from n_init k-means++ starts, keep the best fit and score it:
+        {k, bic, aic, log_likelihood, starts}."""
+        rng = np.random.default_rng(k)
+        best = None
+        for _ in range(max(1, self.n_init)):
+            mix = init_mixture(self.pts, k, self.ctype, "kmeans++", self.reg_covar, rng)
+            r = G.fit(self.pts, mix, self.tol, self.reg_covar, max_iter)
+            ll = float(G.e_step(self.pts, r.mixture).log_likelihood)
+            if best is None or ll > best[0]:
+                best = (ll, r.converged)
+        ll, converged = best
         n, d = self.pts.n, self.pts.d
         return {"k": k, "log_likelihood": ll, "bic": G.bic(ll, n, k, d, self.ctype),
-                "aic": G.aic(ll, n, k, d, self.ctype), "converged": r.converged}
+                "aic": G.aic(ll, n, k, d, self.ctype), "converged": converged,
+                "starts": max(1, self.n_init)}
 
     # -- views and output -----------------------------------------------------------------------
     def responsibilities(self) -> torch.Tensor:

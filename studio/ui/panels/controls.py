@@ -10,11 +10,12 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout,
-                               QWidget)
+                               QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from ...config import ConfigError, RunConfig
 from ...presets import PRESETS
+from ..elided import ElidedLabel
 from ..i18n import config_reason, config_text
 
 # The settings shown for each model family, in order. Keys not listed keep their values.
@@ -77,6 +78,14 @@ LABELS = {
     "text2img.beta1": "Adam beta1", "text2img.match_weight": "Matching loss weight",
 }
 INVALID_STYLE = "border: 2px solid #d33; background: #fff0f0;"
+LABEL_EMS = 13  # a form label is at most this many "m" wide; longer ones end in "…"
+FIELD_CHARS = 8  # a choice box asks for room for this many characters, not its longest choice
+
+
+def _narrow_combo(box: QComboBox) -> QComboBox:
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(FIELD_CHARS)
+    return box
 
 
 def _fmt(value) -> str:
@@ -100,12 +109,12 @@ class ControlPanel(QWidget):
         self._running = False
         self._paused = False
 
-        self.preset = QComboBox()
+        self.preset = _narrow_combo(QComboBox())
         self.preset.addItems(list(PRESETS))
         self.preset.setToolTip(self.tr("A named starting point: model, data and hyperparameters "
                                        "that work."))
         self.preset.activated.connect(lambda i: self.preset_chosen.emit(self.preset.itemText(i)))
-        self.model = QComboBox()
+        self.model = _narrow_combo(QComboBox())
         self.model.setToolTip(config_text(RunConfig.__dataclass_fields__["model"].metadata["help"]))
 
         top = QFormLayout()
@@ -113,6 +122,8 @@ class ControlPanel(QWidget):
         top.addRow(self.tr("Model"), self.model)
         self.form_box = QGroupBox(self.tr("Hyperparameters"))
         self.form = QFormLayout(self.form_box)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.reasons: dict[str, QLabel] = {}  # a bad value's reason, on a line under its field
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c22;")
@@ -133,6 +144,7 @@ class ControlPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat(self.tr("%v / %m steps"))
         self.rate_label = QLabel(self.tr("Ready"))
+        self.rate_label.setWordWrap(True)
         self._shown = -1.0  # time.monotonic() of the last progress shown
 
         lay = QVBoxLayout(self)
@@ -170,6 +182,7 @@ class ControlPanel(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.fields = {}
+        self.reasons = {}
         for key in FORM_KEYS.get(self.cfg.model, []):
             _, f = self.cfg.field_info(key)
             value = self.cfg.get(key)
@@ -181,7 +194,7 @@ class ControlPanel(QWidget):
             if meta.get("live"):
                 tip += self.tr(" Can be changed while training.")
             if meta.get("choices"):
-                w = QComboBox()
+                w = _narrow_combo(QComboBox())
                 for c in meta["choices"]:  # shown translated, the config keeps the name
                     w.addItem(config_text(str(c)), str(c))
                 w.setCurrentIndex(w.findData(str(value)))
@@ -198,7 +211,17 @@ class ControlPanel(QWidget):
             w.setProperty("help", tip)
             w.setObjectName(key)
             self.fields[key] = w
-            self.form.addRow(config_text(LABELS.get(key, key)), w)
+            label = ElidedLabel(config_text(LABELS.get(key, key)), max_ems=LABEL_EMS)
+            label.setToolTip(f"{label.text()}\n\n{tip}")
+            label.setBuddy(w)
+            self.form.addRow(label, w)
+            reason = QLabel()
+            reason.setWordWrap(True)
+            reason.setStyleSheet("color: #c22;")
+            reason.setObjectName(f"{key}:reason")
+            self.form.addRow(reason)
+            self.form.setRowVisible(reason, False)
+            self.reasons[key] = reason
 
     # -- editing -----------------------------------------------------------------------------
     def _on_model_changed(self, model: str) -> None:
@@ -223,6 +246,8 @@ class ControlPanel(QWidget):
             w.setStyleSheet(INVALID_STYLE if reason else "")
             w.setToolTip(f"{config_reason(reason)}\n\n{w.property('help')}" if reason
                          else w.property("help"))
+            self.reasons[key].setText(config_reason(reason) if reason else "")
+            self.form.setRowVisible(self.reasons[key], bool(reason))
         self.error_label.setText("\n".join(
             self.tr("%1: %2").replace("%1", config_text(LABELS.get(k, k))).replace(
                 "%2", config_reason(r)) for k, r in self.errors.items()))
@@ -253,8 +278,10 @@ class ControlPanel(QWidget):
         self.model.setEnabled(not self._running)
         self.preset.setEnabled(not self._running)
         if state == "idle":
-            self.rate_label.setText(self.tr("Ready") if self.progress.value() <= 0
-                                    else self.tr("Stopped"))
+            done = self.progress.value()
+            self.rate_label.setText(self.tr("Ready") if done <= 0 else
+                                    self.tr("Finished") if done >= self.progress.maximum() else
+                                    self.tr("Stopped"))
         elif state == "paused":
             self.rate_label.setText(self.tr("Paused"))
         self._update_buttons()
@@ -274,8 +301,8 @@ class ControlPanel(QWidget):
         # each update re-lays out the panel, GUI-thread time a small model's training waits
         # for (they share the GIL). Rate 0 (paused, single step, done) shows the exact step.
         now = time.monotonic()
-        if rate > 0 and now - self._shown < 0.25:
-            return
+        if rate > 0 and (now - self._shown < 0.25 or not self._running):
+            return  # (a rate that arrives after the run ended would hide Stopped/Finished)
         self._shown = now
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(step)
@@ -285,7 +312,7 @@ class ControlPanel(QWidget):
             self.rate_label.setText(self.tr("%1 steps/s · ETA %2").replace(
                 "%1", f"{rate:,.0f}").replace("%2", f"{m}:{s:02d}"))
         elif step >= total:
-            self.rate_label.setText(self.tr("Done"))
+            self.rate_label.setText(self.tr("Finished"))
 
 
 def set_field_text(panel: ControlPanel, key: str, text: str) -> None:

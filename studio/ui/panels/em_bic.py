@@ -33,8 +33,9 @@ class ChooseKView(QtWidgets.QWidget):
         self.compute = QtWidgets.QPushButton(self.tr("Compute BIC/AIC"))
         self.use = QtWidgets.QPushButton(self.tr("Use best K"))
         self.use.setEnabled(False)
-        self.status = QtWidgets.QLabel(self.tr("Fits K = 1 … K max from k-means++ and scores "
-                                               "each."))
+        self.status = QtWidgets.QLabel(self.tr("Fits K = 1 … K max (each the best of %1 "
+                                               "k-means++ starts) and scores each.").replace(
+            "%1", str(getattr(controller, "n_init", 1))))
         self.status.setWordWrap(True)
         row = QtWidgets.QHBoxLayout()
         row.addWidget(QtWidgets.QLabel(self.tr("K max")))
@@ -70,14 +71,16 @@ class ChooseKView(QtWidgets.QWidget):
             self.timer.stop()
             self.compute.setEnabled(True)
             self.use.setEnabled(bool(self.scores))
+            starts = self.scores[-1].get("starts", 1) if self.scores else 1
             self.status.setText(self.tr("Lowest BIC at K = %1 (BIC = −2·N·ℓ + p·log N; "
-                                        "AIC = −2·N·ℓ + 2p).").replace("%1",
-                                                                       str(self.best_k)))
+                                        "AIC = −2·N·ℓ + 2p; each K the best of %2 starts).")
+                                .replace("%1", str(self.best_k)).replace("%2", str(starts)))
             self.sig_finished.emit(self.best_k)
             return
         k = self._todo.pop(0)
         self.scores.append(self.controller.score_k(k))
-        self.status.setText(self.tr("Fitted K = %1 …").replace("%1", str(k)))
+        self.status.setText(self.tr("Fitted K = %1 (best of %2 starts) …").replace(
+            "%1", str(k)).replace("%2", str(self.scores[-1].get("starts", 1))))
         self._draw()
 
     def _draw(self) -> None:

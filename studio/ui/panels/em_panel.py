@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ..flow import FlowLayout
 from ..i18n import config_text, engine_message
 from .em_bic import ChooseKView
 from .em_plot import MixtureView
@@ -97,10 +98,10 @@ class EMPanel(QtWidgets.QWidget):
                                        value=4)
         self.speed.setToolTip(self.tr("Iterations per second while playing"))
         self.speed_label = QtWidgets.QLabel()
-        controls = QtWidgets.QHBoxLayout()
-        for w in (self.btn_e, self.btn_m, self.btn_step, self.btn_back, self.btn_play,
-                  self.speed, self.speed_label, self.btn_reset, self.btn_run):
-            controls.addWidget(w)
+        self.speed.setMinimumWidth(80)
+        controls = FlowLayout.of((self.btn_e, self.btn_m, self.btn_step, self.btn_back,
+                                  self.btn_play, self.speed, self.speed_label, self.btn_reset,
+                                  self.btn_run))
 
         self.data_combo = QtWidgets.QComboBox()
         for text, _, _ in DATA_CHOICES:
@@ -121,15 +122,21 @@ class EMPanel(QtWidgets.QWidget):
             for name in names:
                 box.addItem(config_text(name), name)
         self.cov_combo.setCurrentIndex(self.cov_combo.findData(c.ctype))
+        self.starts = QtWidgets.QSpinBox(minimum=1, maximum=20,
+                                         value=int(getattr(c, "n_init", 1)))
+        self.starts.setPrefix(self.tr("starts "))
+        self.starts.setToolTip(self.tr("EM is run from this many starting points and the best "
+                                       "fit is kept (one start can land in a poor optimum); "
+                                       "the steps then show the fit from the best start. Choose "
+                                       "K uses as many."))
         self.btn_new_start = button(self.tr("New start"),
-                                    self.tr("New starting parameters (K, type, init)"))
+                                    self.tr("New starting parameters (K, type, init, starts)"))
         self.show_truth = QtWidgets.QCheckBox(self.tr("true mixture"), checked=True)
-        data_row = QtWidgets.QHBoxLayout()
-        for w in (self.data_combo, QtWidgets.QLabel("N"), self.n_spin, self.btn_generate,
-                  self.btn_load, self.show_truth, QtWidgets.QLabel("  K"), self.k_spin,
-                  self.cov_combo, self.init_combo, self.btn_new_start, self.btn_load_init):
-            data_row.addWidget(w)
-        data_row.addStretch(1)
+        data_row = FlowLayout.of((self.data_combo, QtWidgets.QLabel("N"), self.n_spin,
+                                  self.btn_generate, self.btn_load, self.show_truth,
+                                  QtWidgets.QLabel("  K"), self.k_spin, self.cov_combo,
+                                  self.init_combo, self.starts, self.btn_new_start,
+                                  self.btn_load_init))
 
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
@@ -138,6 +145,7 @@ class EMPanel(QtWidgets.QWidget):
         self.hint = QtWidgets.QLabel(self.tr("Click: add a point · Shift+click: remove one · "
                                         "drag a ⊕ to move a mean"))
         self.hint.setStyleSheet("color: gray")
+        self.hint.setWordWrap(True)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addWidget(split, 1)
         lay.addWidget(self.message)
@@ -159,6 +167,7 @@ class EMPanel(QtWidgets.QWidget):
         self.btn_load_init.clicked.connect(self._on_load_init)
         self.btn_new_start.clicked.connect(self._on_new_start)
         self.show_truth.toggled.connect(lambda _: self._draw_truth())
+        self.starts.valueChanged.connect(self._on_starts)
         self.view.sig_mean_dragged.connect(self._on_mean_dragged)
         self.view.sig_clicked.connect(self._on_clicked)
         self.choose_k.sig_use_k.connect(self._on_use_k)
@@ -171,11 +180,17 @@ class EMPanel(QtWidgets.QWidget):
     def refresh(self, autorange: bool = False) -> None:
         """Redraw everything from the controller (points, components, curve, text)."""
         self._stop_animation()
-        pts, resp = self.controller.shown_points()
+        pts, resp = self.shown_points()
         self.view.set_points(pts, resp, autorange=autorange)
         self.view.set_components(**self.controller.params())
         self._draw_truth()
         self._draw_text()
+
+    def shown_points(self):
+        """(points, responsibilities), or (points, None) before a start's first E-step: the
+        E-step is what colours the points."""
+        pts, resp = self.controller.shown_points()
+        return pts, (resp if getattr(self.controller, "e_done", True) else None)
 
     def _draw_truth(self) -> None:
         self.view.set_truth(self.controller.truth_params() if self.show_truth.isChecked() else None)
@@ -203,7 +218,7 @@ class EMPanel(QtWidgets.QWidget):
     def _on_e_step(self) -> None:
         self._finish_animation()
         self.controller.e_step()
-        pts, resp = self.controller.shown_points()
+        pts, resp = self.shown_points()
         self.view.set_points(pts, resp)
         self._draw_text()
 
@@ -350,8 +365,12 @@ class EMPanel(QtWidgets.QWidget):
     def _on_new_start(self) -> None:
         self._stop_running()
         if self._guard(self.controller.reinit, self.init_combo.currentData(),
-                       self.k_spin.value(), self.cov_combo.currentData()):
+                       self.k_spin.value(), self.cov_combo.currentData(), self.starts.value()):
             self.refresh()
+
+    def _on_starts(self, n: int) -> None:
+        if hasattr(self.controller, "n_init"):
+            self.controller.n_init = n  # the next start and Choose K use as many
 
     def _on_use_k(self, k: int) -> None:
         self.k_spin.setValue(k)

@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtGui
 PALETTE = np.array([(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40),
                     (148, 103, 189), (140, 86, 75), (227, 119, 194), (127, 127, 127),
                     (188, 189, 34), (23, 190, 207)], dtype=np.float64)
+UNCOLOURED = 150.0  # grey: no responsibilities yet
 _T = np.linspace(0, 2 * np.pi, 73)
 _CIRCLE = np.stack([np.cos(_T), np.sin(_T)])  # (2, T)
 
@@ -124,13 +125,18 @@ class MixtureView(pg.PlotWidget):
                                                for i in range(len(w))))
 
     # -- points ------------------------------------------------------------------------------
-    def set_points(self, points: np.ndarray, resp: np.ndarray, autorange: bool = False) -> None:
-        """Colour of a point = its responsibilities mixing the component colours."""
+    def set_points(self, points: np.ndarray, resp: np.ndarray | None,
+                   autorange: bool = False) -> None:
+        """Colour of a point = its responsibilities mixing the component colours; grey
+        before the first E-step (resp None)."""
         dim = points.shape[1]
         if dim != self.dim:
             self.dim = dim
             autorange = True
-        cols = np.clip(resp @ palette(resp.shape[1]), 0, 255)
+        if resp is None:
+            cols = np.full((len(points), 3), UNCOLOURED)
+        else:
+            cols = np.clip(resp @ palette(resp.shape[1]), 0, 255)
         key = (cols // 8).astype(np.int64)  # 32 levels per channel: few distinct brushes
         key = key[:, 0] * 1024 + key[:, 1] * 32 + key[:, 2]
         uniq, inverse = np.unique(key, return_inverse=True)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QGraphicsItem, QLabel, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
+
+from ..flow import FlowLayout
 
 LAYERS = {"heat": QT_TRANSLATE_NOOP("Field2DPanel", "D heatmap"),
           "real": QT_TRANSLATE_NOOP("Field2DPanel", "Real"),
@@ -105,7 +107,7 @@ class Field2DPanel(QWidget):
         self.heat.setZValue(-10)
 
         self.checks: dict[str, QCheckBox] = {}
-        layer_row = QHBoxLayout()
+        layer_row = FlowLayout()
         for name, text in LAYERS.items():
             cb = QCheckBox(self.tr(text))
             cb.setChecked(True)
@@ -113,7 +115,6 @@ class Field2DPanel(QWidget):
             cb.toggled.connect(lambda on, n=name: self._on_layer_toggled(n, on))
             self.checks[name] = cb
             layer_row.addWidget(cb)
-        layer_row.addStretch(1)
 
         self.d_btn = QPushButton(self.tr("D step"))
         self.d_btn.setToolTip(self.tr("One discriminator update (pause first to watch it alone)"))
@@ -134,10 +135,8 @@ class Field2DPanel(QWidget):
         self.slow_timer.timeout.connect(lambda: self.step_requested.emit("both"))
         self.slow.toggled.connect(self._on_slow_toggled)
         self.slow_rate.valueChanged.connect(self._on_slow_rate)
-        step_row = QHBoxLayout()
-        for w in (self.d_btn, self.g_btn, self.both_btn, self.slow, self.slow_rate):
-            step_row.addWidget(w)
-        step_row.addStretch(1)
+        step_row = FlowLayout.of((self.d_btn, self.g_btn, self.both_btn, self.slow,
+                                  self.slow_rate))
 
         self.draw_check = QCheckBox(self.tr("Draw"))
         self.draw_check.setToolTip(self.tr("Drag in the plot to spray points: your own "
@@ -149,10 +148,7 @@ class Field2DPanel(QWidget):
         self.train_btn.setToolTip(self.tr("Swap the training data for your points (at least %1)")
                                   .replace("%1", str(MIN_DRAWN)))
         self.train_btn.clicked.connect(self._on_train_drawing)
-        draw_row = QHBoxLayout()
-        for w in (self.draw_check, self.clear_btn, self.train_btn):
-            draw_row.addWidget(w)
-        draw_row.addStretch(1)
+        draw_row = FlowLayout.of((self.draw_check, self.clear_btn, self.train_btn))
 
         self.caption = QLabel(self.tr("Train a GAN on 2-D points to see its field here."))
         self.caption.setWordWrap(True)

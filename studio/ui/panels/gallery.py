@@ -21,53 +21,63 @@ from ...presets import PRESETS, Preset
 from .. import settings
 from ..i18n import config_text, preset_description
 
-# Times measured on a busy 2-core CPU (`main.py train --steps 300`, scaled to the preset's
-# steps); a laptop or a GPU is faster.
+# Each card's title; the expected time comes from the preset itself (Preset.cpu_minutes,
+# measured, shared with `main.py presets`).
 GALLERY = {
-    "gan-ring8": (QT_TRANSLATE_NOOP("Gallery", "Ring of 8 — watch a GAN find the modes"),
-                  QT_TRANSLATE_NOOP("Gallery", "about 5 min on CPU; the ring shows early")),
-    "gan-grid25": (QT_TRANSLATE_NOOP("Gallery", "25 modes — can a GAN find them all?"),
-                   QT_TRANSLATE_NOOP("Gallery", "about 8 min on CPU")),
-    "gan-digits": (QT_TRANSLATE_NOOP("Gallery", "Handwritten digits from noise"),
-                   QT_TRANSLATE_NOOP("Gallery", "about 2 min on CPU")),
-    "dcgan-digits": (QT_TRANSLATE_NOOP("Gallery", "Convolutions draw sharper digits"),
-                     QT_TRANSLATE_NOOP("Gallery", "about 5 min on CPU")),
-    "cgan-digits": (QT_TRANSLATE_NOOP("Gallery", "Ask for a 7, get a 7 (conditional GAN)"),
-                    QT_TRANSLATE_NOOP("Gallery", "about 5 min on CPU")),
-    "dcgan-mnist": (QT_TRANSLATE_NOOP("Gallery", "A DCGAN on real MNIST"),
-                    QT_TRANSLATE_NOOP("Gallery", "30+ min on CPU, minutes on a GPU")),
-    "cgan-mnist": (QT_TRANSLATE_NOOP("Gallery", "MNIST on demand — one row per digit"),
-                   QT_TRANSLATE_NOOP("Gallery", "30+ min on CPU, minutes on a GPU")),
-    "dcgan-cifar10": (QT_TRANSLATE_NOOP("Gallery", "Colour photos (CIFAR-10)"),
-                      QT_TRANSLATE_NOOP("Gallery", "hours on CPU; use a GPU")),
-    "gmm-blobs": (QT_TRANSLATE_NOOP("Gallery", "EM on four blobs"),
-                  QT_TRANSLATE_NOOP("Gallery", "a few seconds")),
-    "gmm-ring": (QT_TRANSLATE_NOOP("Gallery", "EM fits the ring of 8"),
-                 QT_TRANSLATE_NOOP("Gallery", "a few seconds")),
-    "ae-digits": (QT_TRANSLATE_NOOP("Gallery", "An autoencoder's 2-D map of digits"),
-                  QT_TRANSLATE_NOOP("Gallery", "about 2 min on CPU")),
-    "vae-digits": (QT_TRANSLATE_NOOP("Gallery", "Drag through a VAE's latent space"),
-                   QT_TRANSLATE_NOOP("Gallery", "about 2 min on CPU")),
-    "ae-vs-vae-digits": (QT_TRANSLATE_NOOP("Gallery", "Why a VAE, not an AE"),
-                         QT_TRANSLATE_NOOP("Gallery", "about 3 min on CPU")),
+    "gan-ring8": QT_TRANSLATE_NOOP("Gallery", "Ring of 8 — watch a GAN find the modes"),
+    "gan-grid25": QT_TRANSLATE_NOOP("Gallery", "25 modes — can a GAN find them all?"),
+    "gan-digits": QT_TRANSLATE_NOOP("Gallery", "Handwritten digits from noise"),
+    "dcgan-digits": QT_TRANSLATE_NOOP("Gallery", "Convolutions draw sharper digits"),
+    "cgan-digits": QT_TRANSLATE_NOOP("Gallery", "Ask for a 7, get a 7 (conditional GAN)"),
+    "dcgan-mnist": QT_TRANSLATE_NOOP("Gallery", "A DCGAN on real MNIST"),
+    "cgan-mnist": QT_TRANSLATE_NOOP("Gallery", "MNIST on demand — one row per digit"),
+    "dcgan-cifar10": QT_TRANSLATE_NOOP("Gallery", "Colour photos (CIFAR-10)"),
+    "gmm-blobs": QT_TRANSLATE_NOOP("Gallery", "EM on four blobs"),
+    "gmm-ring": QT_TRANSLATE_NOOP("Gallery", "EM fits the ring of 8"),
+    "ae-digits": QT_TRANSLATE_NOOP("Gallery", "An autoencoder's 2-D map of digits"),
+    "vae-digits": QT_TRANSLATE_NOOP("Gallery", "Drag through a VAE's latent space"),
+    "ae-vs-vae-digits": QT_TRANSLATE_NOOP("Gallery", "Why a VAE, not an AE"),
+    "vae-mnist": QT_TRANSLATE_NOOP("Gallery", "A convolutional VAE on real MNIST"),
+    "cyclegan-digits-colour": QT_TRANSLATE_NOOP("Gallery", "CycleGAN paints digits orange on "
+                                                           "navy, and back"),
+    "cyclegan-folders": QT_TRANSLATE_NOOP("Gallery", "CycleGAN between two folders of your "
+                                                     "pictures"),
+    "text2img-shapes": QT_TRANSLATE_NOOP("Gallery", "Type a caption, get a shape"),
+    "text2img-digits": QT_TRANSLATE_NOOP("Gallery", "Type \"the digit seven\", get a 7"),
 }
 THUMB_W, THUMB_H = 220, 150
-THUMB_VERSION = 1  # bump when the drawing changes, so caches are redrawn
+THUMB_VERSION = 2  # bump when the drawing changes, so caches are redrawn
 COLOURS = {"gan": (228, 87, 46), "gmm": (31, 119, 180), "vae": (44, 160, 44)}
+# Sets that are downloaded (or are the user's own): a placeholder says so, nothing is fetched.
+PLACEHOLDERS = {"mnist": QT_TRANSLATE_NOOP("Gallery", "MNIST\ndownloaded on first use"),
+                "cifar10": QT_TRANSLATE_NOOP("Gallery", "CIFAR-10\ndownloaded on first use"),
+                "folder-pair": QT_TRANSLATE_NOOP("Gallery", "your own pictures\nfolders A and B")}
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Gallery", text)
 
 
+def expected_time(preset: Preset) -> str:
+    """The preset's measured time (Preset.cpu_minutes), in words; its step count when it
+    has not been measured."""
+    minutes = preset.cpu_minutes
+    if minutes is None:
+        return _tr("%1 steps").replace("%1", f"{preset.config().train.steps:,}")
+    if minutes < 1:
+        when = _tr("under a minute")
+    elif minutes < 90:
+        when = _tr("about %1 min").replace("%1", str(max(1, round(minutes))))
+    else:
+        when = _tr("about %1 h").replace("%1", f"{minutes / 60:.0f}")
+    return _tr("%1 on a 2-core CPU (measured)").replace("%1", when)
+
+
 def card_text(preset: Preset) -> tuple[str, str]:
-    """(title, expected time), translated; the description and step count for a preset
-    this table does not know yet."""
-    if preset.name in GALLERY:
-        title, when = GALLERY[preset.name]
-        return _tr(title), _tr(when)
-    steps = preset.config().train.steps
-    return preset_description(preset), _tr("%1 steps").replace("%1", str(steps))
+    """(title, expected time), translated; the description for a preset this table does
+    not know yet."""
+    title = _tr(GALLERY[preset.name]) if preset.name in GALLERY else preset_description(preset)
+    return title, expected_time(preset)
 
 
 # -- thumbnails ----------------------------------------------------------------------------------
@@ -85,21 +95,43 @@ def _points_image(pts: np.ndarray, colour) -> np.ndarray:
     return img
 
 
-def _digits_image() -> np.ndarray:
-    from ...core.data import load_digits_images
-
-    x, _ = load_digits_images(8)  # the set runs 0, 1, ..., 9, 0, 1, ...: every digit shows
-    cell, gap, zoom = 32, 4, 4
+def _tiles(x: np.ndarray, cell: int = 32, gap: int = 4, ink_dark: bool = True) -> np.ndarray:
+    """(N, C, h, w) floats in [0, 1] (h divides cell) tiled over the thumbnail."""
+    zoom = cell // x.shape[-1]
     cols, rows = (THUMB_W + gap) // (cell + gap), (THUMB_H + gap) // (cell + gap)
-    img = np.full((THUMB_H, THUMB_W), 255, np.uint8)
+    img = np.full((THUMB_H, THUMB_W, 3), 255, np.uint8)
     ox = (THUMB_W - cols * (cell + gap) + gap) // 2
     oy = (THUMB_H - rows * (cell + gap) + gap) // 2
-    for k in range(cols * rows):
-        ink = ((1 - x[k, 0]) * 255).astype(np.uint8)  # dark ink on white, as on paper
+    for k in range(min(cols * rows, len(x))):
+        pic = x[k].transpose(1, 2, 0)
+        pic = np.repeat(pic, 3, axis=2) if pic.shape[2] == 1 else pic
+        pic = 1 - pic if ink_dark and x.shape[1] == 1 else pic  # dark ink on white, as on paper
         r, q = divmod(k, cols)
         y0, x0 = oy + r * (cell + gap), ox + q * (cell + gap)
-        img[y0: y0 + cell, x0: x0 + cell] = np.kron(ink, np.ones((zoom, zoom), np.uint8))
-    return np.repeat(img[..., None], 3, axis=2)
+        big = np.kron(pic, np.ones((zoom, zoom, 1)))
+        img[y0: y0 + cell, x0: x0 + cell] = (np.clip(big, 0, 1) * 255).astype(np.uint8)
+    return img
+
+
+def _data_images(name: str, size: int) -> np.ndarray | None:
+    """A few images of an offline set, (N, C, h, w) in [0, 1], or None."""
+    if name == "digits":
+        from ...core.data import load_digits_images
+
+        return load_digits_images(8)[0][:40]  # 0, 1, ..., 9, 0, ...: every digit shows
+    if name == "shapes":
+        from ...core.data.shapes import make_shapes
+
+        return make_shapes(40, size=32, seed=0).x
+    if name in ("digits-colour", "digits-invert"):
+        from ...core.data.domains import make_pair
+
+        pair = make_pair(name, size=16)
+        a, b = pair.a[:20].numpy(), pair.b[:20].numpy()
+        if a.shape[1] != b.shape[1]:
+            a = np.repeat(a, 3, axis=1)
+        return np.stack([a, b], 1).reshape(-1, *b.shape[1:])  # A, B, A, B ...: the two sides
+    return None
 
 
 def _text_image(text: str) -> np.ndarray:
@@ -109,7 +141,8 @@ def _text_image(text: str) -> np.ndarray:
 
     im = Image.new("RGB", (THUMB_W, THUMB_H), (236, 240, 245))
     draw = ImageDraw.Draw(im)
-    draw.text((THUMB_W // 2, THUMB_H // 2), text, fill=(60, 70, 90), font=caption_font(26), anchor="mm")
+    draw.multiline_text((THUMB_W // 2, THUMB_H // 2), text, fill=(60, 70, 90),
+                        font=caption_font(17), anchor="mm", align="center", spacing=8)
     return np.asarray(im)
 
 
@@ -128,13 +161,17 @@ def draw_thumbnail(preset: Preset) -> np.ndarray:
         from ...core.em.data import make_data
 
         return _points_image(make_data("blobs", 1500, 0, cfg.gmm.true_k)[0], COLOURS[family])
-    if name == "digits":
-        return _digits_image()
-    return _text_image(name.upper())
+    images = _data_images(name, cfg.data.image_size)
+    if images is not None:
+        return _tiles(images)
+    return _text_image(_tr(PLACEHOLDERS[name]) if name in PLACEHOLDERS else name.upper())
 
 
 def thumbnail_path(preset: Preset) -> Path:
-    key = json.dumps([THUMB_VERSION, preset.settings], sort_keys=True, default=str)
+    from .. import i18n
+
+    key = json.dumps([THUMB_VERSION, preset.settings, i18n.current()], sort_keys=True,
+                     default=str)  # a placeholder's words are in the interface's language
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return settings.app_data_dir() / "thumbnails" / f"{preset.name}-{digest}.png"
 
@@ -249,10 +286,10 @@ def show_gallery(win) -> GalleryDialog:
     def chosen(name: str) -> None:
         win.load_preset(name)
         if win.controls.preset.currentText() == name:
-            win.statusBar().showMessage(
-                QCoreApplication.translate("GalleryDialog", "Loaded %1: press Start").replace(
-                    "%1", card_text(PRESETS[name])[0]),
-                8000)
+            loaded = (QCoreApplication.translate("GalleryDialog", "Loaded %1: press Start")
+                      if win.view.uses_worker else QCoreApplication.translate(
+                          "GalleryDialog", "Loaded %1: press E-step, M-step or Play"))
+            win.statusBar().showMessage(loaded.replace("%1", card_text(PRESETS[name])[0]), 8000)
         else:  # load_preset refuses while a run is going
             win.statusBar().showMessage(QCoreApplication.translate(
                 "GalleryDialog", "Stop the current run to load a preset"), 8000)

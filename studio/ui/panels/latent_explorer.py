@@ -15,14 +15,29 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
                                QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ...core import latent
+from ..flow import FlowLayout
 from .vae_panels import ImagePane, _titled
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
 SLIDER_RANGE = 4.0  # sliders span [-4, 4]: the prior's mass and a little beyond
-GRID_N = 10
+GRID_N = 10  # the most decodes per side of the grid
+MIN_TILE = 24  # px: fewer, larger decodes when the grid is small
 ACCENT = "#ff2bd6"  # marker, ellipse and ends: readable on dark and light plot backgrounds
 INTERP_N = 8
+
+
+def busiest_dims(mu: np.ndarray, logvar: np.ndarray | None) -> tuple[int, int]:
+    """The two latent dimensions the model uses most: the largest mean KL to the prior over
+    the data (a VAE), or the largest spread of the codes (an AE)."""
+    mu = np.asarray(mu, np.float64)
+    if logvar is None:
+        use = mu.var(axis=0)
+    else:
+        lv = np.asarray(logvar, np.float64)
+        use = 0.5 * (mu ** 2 + np.exp(lv) - lv - 1).mean(axis=0)
+    i, j = np.argsort(-use, kind="stable")[:2]
+    return int(i), int(j)
 
 
 class _PickViewBox(pg.ViewBox):
@@ -52,8 +67,11 @@ class LatentExplorer(QWidget):
     decoded = Signal()  # the current decode was redrawn
     refreshed = Signal()  # the data set was re-encoded and the scatter redrawn
 
-    def __init__(self, model, parent=None, title: str = ""):
+    def __init__(self, model, parent=None, title: str = "", compact: bool = False):
         super().__init__(parent)
+        self.compact = compact  # a second explorer beside it: the interpolation in the side
+        self.grid_n = GRID_N
+        self._axes_chosen = False  # set once the user picks the axes: no more picking for them
         self.model = model
         self.dim = int(model.latent_dim)
         self.code = np.zeros(self.dim)
@@ -73,7 +91,7 @@ class LatentExplorer(QWidget):
         self.vb: _PickViewBox = self.plot.getViewBox()
         self.plot.setTitle(title or None)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
-        self.plot.setMinimumSize(280, 240)
+        self.plot.setMinimumSize(140, 140)
         self.scatter = pg.ScatterPlotItem(size=5, pen=None)
         self.ellipse = pg.PlotCurveItem(pen=pg.mkPen(ACCENT, width=2))
         self.line = pg.PlotCurveItem(pen=pg.mkPen(ACCENT, width=2, style=Qt.PenStyle.DashLine))
@@ -85,7 +103,10 @@ class LatentExplorer(QWidget):
             self.plot.addItem(item)
         # The scatter takes left clicks that land on a point; treat them as clicks on the view.
         self.scatter.sigClicked.connect(self._on_points_clicked)
-        self.legend = self.plot.addLegend(offset=(5, 5), colCount=2)
+        # The classes' colours in a line under the plot, not over the area one clicks in.
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.hide()
         self._legend_done = False
         self.vb.picked.connect(self._on_picked)
         self.vb.sigRangeChanged.connect(self._on_range_changed)
@@ -98,6 +119,7 @@ class LatentExplorer(QWidget):
             box.setRange(0, self.dim - 1)
             box.setValue(v)
             box.valueChanged.connect(self._on_projection_changed)
+            box.valueChanged.connect(self._on_axes_chosen)
         self.projection.currentIndexChanged.connect(self._on_projection_changed)
         self.label_box = QComboBox()
         self.label_box.addItems([str(k) for k in range(max(1, self.model.num_classes))])
@@ -110,21 +132,19 @@ class LatentExplorer(QWidget):
         reset.clicked.connect(self._on_reset)
         refresh = QPushButton(self.tr("Re-encode"))
         refresh.clicked.connect(self.refresh)
-        controls = QHBoxLayout()
         axes = QLabel(self.tr("Axes"))
-        for w in (axes, self.projection, self.dim_x, self.dim_y, self.label_box,
-                  self.grid_check, reset, refresh):
-            controls.addWidget(w)
-        controls.addStretch(1)
+        controls = FlowLayout.of((axes, self.projection, self.dim_x, self.dim_y, self.label_box,
+                                  self.grid_check, reset, refresh))
         axes.setVisible(self.dim > 2)
         self.projection.setVisible(self.dim > 2)
         self.dim_x.setVisible(self.dim > 2)
         self.dim_y.setVisible(self.dim > 2)
 
-        self.image = ImagePane(min_size=110)
-        self.grid_image = ImagePane(min_size=140)
-        self.strip = ImagePane(min_size=40)
-        self.strip.setMaximumHeight(90)
+        self.image = ImagePane(min_size=56)
+        self.grid_image = ImagePane(min_size=120)
+        self.grid_image.resized.connect(self._on_grid_resized)
+        self.strip = ImagePane(min_size=24)
+        self.strip.setMaximumHeight(70)
         self.sliders: list[QSlider] = []
         sliders = QWidget()
         sl = QGridLayout(sliders)
@@ -140,27 +160,48 @@ class LatentExplorer(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(sliders)
-        scroll.setMinimumWidth(150)
+        scroll.setMinimumWidth(120)
+        scroll.setMinimumHeight(40)
 
+        # The plot one clicks in and the decodes over it side by side, the same size; the
+        # decode of the marked point and the code's sliders in a narrow column beside them.
+        plot_box = QVBoxLayout()
+        plot_box.setSpacing(1)
+        plot_box.addWidget(self.plot, 1)
+        plot_box.addWidget(self.legend)
         side = QVBoxLayout()
         side.addWidget(_titled(self.tr("Decode of the marked point"), self.image), 2)
-        side.addWidget(_titled(self.tr("Decodes over the visible area"), self.grid_image), 3)
+        strip = _titled(self.tr("Interpolation (Shift+click two points): A ... B"), self.strip)
+        if self.compact:
+            side.addWidget(strip, 1)
         side.addWidget(_titled(self.tr("Code (one slider per dimension)"), scroll), 2)
         top = QHBoxLayout()
-        top.addWidget(self.plot, 3)
-        top.addLayout(side, 1)
+        top.addLayout(plot_box, 4)
+        top.addWidget(_titled(self.tr("Decodes over the visible area"), self.grid_image), 4)
+        top.addLayout(side, 2)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(2, 2, 2, 2)
         outer.addLayout(controls)
         outer.addLayout(top, 1)
-        outer.addWidget(_titled(self.tr("Interpolation (Shift+click two points): A ... B"),
-                                self.strip))
+        if not self.compact:
+            outer.addWidget(strip)
 
     # -- data ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-encode the data set (call after training steps); keeps the current code."""
         self.data = self.model.encode_dataset()
+        moved = False
+        if not self._axes_chosen and self.dim > 2:  # the busiest dimensions, as they change
+            i, j = busiest_dims(self.data["mu"], self.data["logvar"])
+            moved = (i, j) != (self.dim_x.value(), self.dim_y.value())
+            for box, v in ((self.dim_x, i), (self.dim_y, j)):
+                box.blockSignals(True)
+                box.setValue(v)
+                box.blockSignals(False)
         self._set_projection()
+        if moved and len(self.xy):
+            self.vb.autoRange()
+        self._decode_current()  # the marked point as the model decodes it now
         self.refreshed.emit()
 
     def _set_projection(self) -> None:
@@ -189,9 +230,10 @@ class LatentExplorer(QWidget):
     def _make_legend(self, labels) -> None:
         if self._legend_done or labels is None:
             return
-        for k in np.unique(labels)[:10]:
-            sample = pg.ScatterPlotItem(size=8, pen=None, brush=PALETTE[int(k) % 10])
-            self.legend.addItem(sample, str(int(k)))
+        self.legend.setText("&nbsp; ".join(
+            f'<span style="color:{PALETTE[int(k) % 10]}">■</span>&nbsp;{int(k)}'
+            for k in np.unique(labels)[:10]))
+        self.legend.show()
         self._legend_done = True
 
     # -- decoding ------------------------------------------------------------------------
@@ -226,9 +268,17 @@ class LatentExplorer(QWidget):
         if not self.grid_check.isChecked():
             return
         (x0, x1), (y0, y1) = self.vb.viewRange()
-        pts = latent.grid_points((x0, x1), (y0, y1), GRID_N)
+        n = self.grid_n
+        pts = latent.grid_points((x0, x1), (y0, y1), n)
         imgs = self.model.decode(self.proj.lift(pts, self.code), self._labels(len(pts)))
-        self.grid_image.set(latent.tile(imgs, GRID_N, pad=0))
+        self.grid_image.set(latent.tile(imgs, n, pad=0))
+
+    def _on_grid_resized(self) -> None:
+        side = min(self.grid_image.width(), self.grid_image.height())
+        n = int(np.clip(side // MIN_TILE, 3, GRID_N))
+        if n != self.grid_n:
+            self.grid_n = n
+            self._on_range_changed()
 
     def pick(self, index: int) -> None:
         """Make data point `index` an end of the interpolation (the older end is dropped)."""
@@ -311,6 +361,9 @@ class LatentExplorer(QWidget):
         self._set_projection()
         if len(self.xy):
             self.vb.autoRange()
+
+    def _on_axes_chosen(self, *args) -> None:
+        self._axes_chosen = True  # the user's (the refresh sets them with signals blocked)
 
     def _on_label_changed(self, *args) -> None:
         self._decode_current()

@@ -14,11 +14,12 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QFileDialog, QLabel, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.follow import RunFollower, Update, find_runs, summarize
 from .. import settings, theme
+from ..flow import FlowLayout
 from ..views import GAN_CURVES, VAE_CURVES, VAEView, View
 from .losses import LossPanel
 
@@ -72,10 +73,8 @@ class RunsPanel(QWidget):
                                            "(by the command line, or another machine)"))
         self.continue_btn = QPushButton(self.tr("Continue training"))
         self.continue_btn.setToolTip(self.tr("Load this run's checkpoint into the window"))
-        buttons = QHBoxLayout()
-        for b in (self.refresh_btn, self.add_btn, self.follow_btn, self.continue_btn):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = FlowLayout.of((self.refresh_btn, self.add_btn, self.follow_btn,
+                                 self.continue_btn))
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Run"), self.tr("Model"), self.tr("Data"),
@@ -105,6 +104,11 @@ class RunsPanel(QWidget):
         split.addWidget(self.losses)
         split.addWidget(detail)
         split.setSizes([150, 440, 220])
+        # Readable however small the dock: the list, the curves and the sample keep room.
+        split.setChildrenCollapsible(False)
+        self.tree.setMinimumHeight(80)
+        self.losses.setMinimumHeight(220)
+        detail.setMinimumHeight(100)
         self.splitter = split
         lay = QVBoxLayout(self)
         lay.addLayout(buttons)
@@ -194,6 +198,8 @@ class RunsPanel(QWidget):
         self._apply(self.follower.poll())
         if (self.path / "config.json").is_file():
             settings.add_recent_run(str(self.path))
+            if self._item_for(self.path) is None:
+                self.refresh()  # listed now (a recent run), and selected
         self.follow(follow)
         self._update_status()
         self._update_buttons()

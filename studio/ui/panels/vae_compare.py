@@ -25,21 +25,20 @@ class VAECompareView(QWidget):
         self.models = {name: engine.models[name] for name in ("ae", "vae")}
         self.rng = np.random.default_rng(seed)
         self.explorers = {name: LatentExplorer(m, title=self.tr("%1 latent space").replace(
-                              "%1", name.upper()))
+                              "%1", name.upper()), compact=True)
                           for name, m in self.models.items()}
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # One above the other: each keeps its plot and decode grid side by side, large.
+        split = QSplitter(Qt.Orientation.Vertical)
         for ex in self.explorers.values():
             split.addWidget(ex)
         self.rows = {name: ImagePane(min_size=40) for name in self.models}
         self.new_codes_button = new = QPushButton(self.tr("New random codes"))
         new.clicked.connect(self._on_new_codes)
-        codes = QVBoxLayout()
-        for name, pane in self.rows.items():
-            pane.setMaximumHeight(80)
-            codes.addWidget(_titled(self.tr("%1 decodes of the same z ~ N(0, I)").replace(
-                "%1", name.upper()), pane))
         bottom = QHBoxLayout()
-        bottom.addLayout(codes, 1)
+        for name, pane in self.rows.items():
+            pane.setMaximumHeight(60)
+            bottom.addWidget(_titled(self.tr("%1 decodes of the same z ~ N(0, I)").replace(
+                "%1", name.upper()), pane), 1)
         bottom.addWidget(new)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)

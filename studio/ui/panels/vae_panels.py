@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QRectF, Signal
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from ..elided import ElidedLabel
 
 CURVE_COLOURS = {"loss": "#1f77b4", "recon": "#2ca02c", "kl": "#d62728"}
 
@@ -20,6 +22,8 @@ def _tr(text: str) -> str:
 
 class ImagePane(pg.GraphicsLayoutWidget):
     """One image, aspect kept, row 0 at the top, no mouse interaction; set() to update."""
+
+    resized = Signal()
 
     def __init__(self, parent=None, min_size: int = 96):
         super().__init__(parent)
@@ -36,7 +40,19 @@ class ImagePane(pg.GraphicsLayoutWidget):
         self.image = img
         self.item.setImage(img, levels=(0.0, 1.0), autoLevels=False)
         if shape_changed:
-            self.view.autoRange(padding=0.0)
+            self._frame()
+
+    def _frame(self) -> None:
+        # The image's own rectangle, not autoRange: before the pane is laid out (an image
+        # set at start) autoRange frames a zero-size view and the image stays out of sight.
+        if getattr(self, "image", None) is not None:  # resized while being made: no image
+            h, w = self.image.shape[:2]
+            self.view.setRange(QRectF(0, 0, w, h), padding=0.0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._frame()
+        self.resized.emit()
 
 
 def _titled(title: str, widget: QWidget) -> QWidget:
@@ -44,7 +60,7 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     lay = QVBoxLayout(box)
     lay.setContentsMargins(2, 2, 2, 2)
     lay.setSpacing(1)
-    label = QLabel(title)
+    label = ElidedLabel(title)  # a long title never widens the panel
     label.setStyleSheet("font-weight: bold")
     lay.addWidget(label)
     lay.addWidget(widget, 1)
@@ -59,7 +75,7 @@ class VAEPreviewPanel(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._panes: dict[str, tuple[ImagePane, ImagePane]] = {}
-        self.kl_plot = pg.PlotWidget()
+        self.kl_plot = pg.PlotWidget(background="w")
         self.kl_plot.setMinimumHeight(120)
         self.kl_plot.setLabel("bottom", _tr("latent dimension"))
         self.kl_plot.setLabel("left", _tr("KL (nats)"))
