@@ -337,6 +337,11 @@ class RunConfig:
         return self
 
 
+def label(key: str) -> str:
+    """The form's short name of a setting (English; the window translates it)."""
+    return RunConfig().field_info(key)[1].metadata.get("label") or key
+
+
 # What a resumed run may change besides the live fields: how long and where it trains, and
 # how often it saves. The rest shapes the model or its data (a checkpoint would not fit) or
 # is the random state the checkpoint continues (the seed).

@@ -6,6 +6,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
+# Training processes fork from a server that imports these modules once: tests/fault_plugin
+# lets a test ask a run for a fault (an out-of-memory error) through the run's environment.
+from studio.core import transport  # noqa: E402
+
+transport.PRELOAD.append("tests.fault_plugin")
+
 # One intra-op thread: the GUI thread and the worker share the cores, and OpenMP threads that
 # spin while another process holds a core make small models many times slower.
 torch.set_num_threads(1)

@@ -3,10 +3,11 @@
 pyside6-lupdate finds the literal tr() / translate() / QT_TRANSLATE_NOOP calls under
 studio/ui. The texts that come from the Qt-free core are added here under the contexts
 the window translates them with:
-  config   every config field's help, label and choices, and the form's LABELS
+  config   every config field's help, label and choices
   presets  preset descriptions
   lessons  the presentation sidebar's titles and sentence templates
-  plots    plot titles, axis names and legends of every view
+  plots    plot titles, axis names and legends of every family
+  messages what a run reports (core/messages.py): divergence, out of memory, a full disk ...
   state    the run states the status bar names
 Then each .ts is compiled to the .qm committed beside it (the fallback when lrelease is
 missing where the studio runs).
@@ -32,14 +33,11 @@ LANGS = ("zh_CN",)
 
 def core_messages() -> dict[str, list[str]]:
     """context -> source texts that lupdate cannot see."""
-    from studio.config import RunConfig
-    from studio.config import LOSS_NAMES
+    from studio.config import LOSS_NAMES, RunConfig
+    from studio.core import messages
     from studio.core.lessons import TEMPLATES
+    from studio.families import FAMILIES
     from studio.presets import PRESETS
-    from studio.ui.panels.controls import LABELS
-    from studio.ui.panels.runs import GMM_TITLES
-    from studio.ui import views, views_apps
-    from studio.ui.panels import runs
 
     config: list[str] = []
     cfg = RunConfig()
@@ -47,23 +45,17 @@ def core_messages() -> dict[str, list[str]]:
         meta = cfg.field_info(key)[1].metadata
         config += [meta["help"]] + ([meta["label"]] if meta.get("label") else [])
         config += [str(c) for c in meta.get("choices") or ()]
-    config += list(LABELS.values())
 
     plots = ["Losses", "loss", "Metrics", "value", "step"]
-    for t, y in GMM_TITLES:
-        plots += [t, y]
-    for module in (views, views_apps, runs):
-        for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, views.View):
-                plots += [text for pair in obj.titles for text in pair]
-        for name in dir(module):
-            if name.endswith("_CURVES"):
-                plots += [label for _, _, label, _ in getattr(module, name)]
+    for f in FAMILIES.values():
+        plots += [text for pair in f.plots for text in pair] + [c.label for c in f.curves]
     field = ["D(x) = P(real)"] + [f"D score ({loss})" for loss in LOSS_NAMES]
     return {
         "config": config,
         "presets": [p.description for p in PRESETS.values()],
         "lessons": list(TEMPLATES),
+        "messages": list(messages.TEMPLATES.values()) + [
+            messages.PROCESS_ENDED, messages.NO_CHECKPOINT, messages.CHECKPOINT_AT],
         "plots": plots,
         "state": ["idle", "starting", "running", "paused", "stopping"],
         "Field2DPanel": field,

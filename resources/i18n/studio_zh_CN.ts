@@ -797,12 +797,12 @@ folders A and B</source>
             <translation>状态：%1</translation>
         </message>
         <message>
-            <source>Training diverged at step %1: %2 became NaN or infinite. The run is paused. Roll back to the last good checkpoint, lower the learning rate, and Start again.</source>
-            <translation>训练在第 %1 步发散：%2 变成了 NaN 或无穷大。训练已暂停。请回退到上一个正常的检查点，调低学习率，然后重新开始。</translation>
-        </message>
-        <message>
             <source>Training diverged</source>
             <translation>训练发散</translation>
+        </message>
+        <message>
+            <source>The run is paused. Roll back to the last good checkpoint now?</source>
+            <translation>训练已暂停。现在回滚到最后一个正常的检查点吗？</translation>
         </message>
         <message>
             <source>No checkpoint to roll back to yet</source>
@@ -1142,6 +1142,10 @@ folders A and B</source>
             <translation>模型类别。</translation>
         </message>
         <message>
+            <source>Model</source>
+            <translation>模型</translation>
+        </message>
+        <message>
             <source>gan</source>
             <translation>gan</translation>
         </message>
@@ -1172,6 +1176,10 @@ folders A and B</source>
         <message>
             <source>Data set: a generated 2-D set, the offline 8x8 digits, or MNIST, Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once).</source>
             <translation>数据集：生成的二维点集、离线的 8x8 手写数字，或 MNIST、Fashion-MNIST、KMNIST、CIFAR-10、SVHN（只需下载一次）。</translation>
+        </message>
+        <message>
+            <source>Data set</source>
+            <translation>数据集</translation>
         </message>
         <message>
             <source>ring8</source>
@@ -1242,32 +1250,64 @@ folders A and B</source>
             <translation>你自己的数据：包含图像 (N,H,W) uint8 [及标签] 的 .npz，包含二维点的 .npz 或 .csv，或一个图片文件夹（每个类别一个子文件夹）。若文件夹中是所选数据集的文件，则按该数据集读取。</translation>
         </message>
         <message>
+            <source>Own data (file/folder)</source>
+            <translation>自有数据（文件/文件夹）</translation>
+        </message>
+        <message>
             <source>Use at most this many images (a random subset; 0 = all).</source>
             <translation>最多使用这么多张图像（随机子集；0 = 全部）。</translation>
+        </message>
+        <message>
+            <source>Use at most (images)</source>
+            <translation>最多使用（图像数）</translation>
         </message>
         <message>
             <source>How many points to generate for a 2-D set.</source>
             <translation>为二维点集生成多少个点。</translation>
         </message>
         <message>
+            <source>Points</source>
+            <translation>点数</translation>
+        </message>
+        <message>
             <source>Side of the square images the model sees (digits are upsampled).</source>
             <translation>模型看到的方形图像边长（数字会被放大）。</translation>
+        </message>
+        <message>
+            <source>Image size</source>
+            <translation>图像尺寸</translation>
         </message>
         <message>
             <source>Training steps (one step = one generator update).</source>
             <translation>训练步数（一步 = 生成器更新一次）。</translation>
         </message>
         <message>
+            <source>Steps</source>
+            <translation>步数</translation>
+        </message>
+        <message>
             <source>Examples per step.</source>
             <translation>每步使用的样本数。</translation>
+        </message>
+        <message>
+            <source>Batch size</source>
+            <translation>批大小</translation>
         </message>
         <message>
             <source>Random seed: the same seed gives the same run.</source>
             <translation>随机种子：相同的种子得到相同的训练过程。</translation>
         </message>
         <message>
+            <source>Seed</source>
+            <translation>随机种子</translation>
+        </message>
+        <message>
             <source>Where to train: auto picks cuda, then mps, then cpu.</source>
             <translation>在哪里训练：auto 依次选择 cuda、mps、cpu。</translation>
+        </message>
+        <message>
+            <source>Device</source>
+            <translation>设备</translation>
         </message>
         <message>
             <source>auto</source>
@@ -1290,6 +1330,10 @@ folders A and B</source>
             <translation>运算精度：fp32，或 bf16 混合精度（矩阵乘法和卷积用 bfloat16 计算；需要较新的 GPU 或 CPU）。bf16 省显存；工作室里的模型太小，用它并不会更快。</translation>
         </message>
         <message>
+            <source>Precision</source>
+            <translation>精度</translation>
+        </message>
+        <message>
             <source>fp32</source>
             <translation>fp32</translation>
         </message>
@@ -1302,56 +1346,112 @@ folders A and B</source>
             <translation>用 torch.compile 编译网络：最初几步要等编译器（几十秒），之后可能更快。在 CPU 上需要 C++ 编译器。若编译后的步骤出错，训练会改用未编译的网络继续，并给出提示。</translation>
         </message>
         <message>
+            <source>Compile (torch.compile)</source>
+            <translation>编译（torch.compile）</translation>
+        </message>
+        <message>
             <source>Redraw samples every N steps.</source>
             <translation>每 N 步重绘一次样本。</translation>
+        </message>
+        <message>
+            <source>Preview every</source>
+            <translation>预览间隔</translation>
         </message>
         <message>
             <source>Write checkpoint.pt every N steps.</source>
             <translation>每 N 步写入一次 checkpoint.pt。</translation>
         </message>
         <message>
+            <source>Checkpoint every</source>
+            <translation>检查点间隔</translation>
+        </message>
+        <message>
             <source>Also write checkpoint.pt at least this often while training (minutes), so a crash loses little.</source>
             <translation>训练时至少每隔这么久（分钟）也写入一次 checkpoint.pt，即使崩溃也损失不多。</translation>
+        </message>
+        <message>
+            <source>Autosave (minutes)</source>
+            <translation>自动保存（分钟）</translation>
         </message>
         <message>
             <source>Size of the noise vector z the generator starts from.</source>
             <translation>生成器输入的噪声向量 z 的维数。</translation>
         </message>
         <message>
+            <source>Latent dim</source>
+            <translation>潜变量维数</translation>
+        </message>
+        <message>
             <source>Width of each hidden layer of G and D.</source>
             <translation>G 和 D 每个隐藏层的宽度。</translation>
+        </message>
+        <message>
+            <source>Hidden width</source>
+            <translation>隐藏层宽度</translation>
         </message>
         <message>
             <source>Hidden layers in G and in D.</source>
             <translation>G 和 D 各自的隐藏层数。</translation>
         </message>
         <message>
+            <source>Hidden layers</source>
+            <translation>隐藏层数</translation>
+        </message>
+        <message>
             <source>Generator learning rate (Adam). Typical 1e-4 to 1e-3.</source>
             <translation>生成器学习率（Adam），通常为 1e-4 到 1e-3。</translation>
+        </message>
+        <message>
+            <source>Learning rate G</source>
+            <translation>学习率 G</translation>
         </message>
         <message>
             <source>Discriminator learning rate (Adam). Typical 1e-4 to 1e-3.</source>
             <translation>判别器学习率（Adam），通常为 1e-4 到 1e-3。</translation>
         </message>
         <message>
+            <source>Learning rate D</source>
+            <translation>学习率 D</translation>
+        </message>
+        <message>
             <source>Adam beta1 (momentum); GANs like 0.5 or lower.</source>
             <translation>Adam beta1（动量）；GAN 通常取 0.5 或更低。</translation>
+        </message>
+        <message>
+            <source>Adam beta1</source>
+            <translation>Adam β1（一阶矩衰减）</translation>
         </message>
         <message>
             <source>Adam beta2.</source>
             <translation>Adam beta2。</translation>
         </message>
         <message>
+            <source>Adam beta2</source>
+            <translation>Adam β2（二阶矩衰减）</translation>
+        </message>
+        <message>
             <source>Discriminator updates per generator update.</source>
             <translation>生成器每更新一次，判别器更新的次数。</translation>
+        </message>
+        <message>
+            <source>D steps per G step</source>
+            <translation>每步 G 对应的 D 步数</translation>
         </message>
         <message>
             <source>When both learning rates start to fall, as a fraction of the run: from there they decrease linearly to zero at the last step, which sharpens the final samples. 1 = never.</source>
             <translation>两个学习率开始下降的时刻，以整个训练的比例表示：从这里起线性降到最后一步的零，使最终的样本更清晰。1 = 从不下降。</translation>
         </message>
         <message>
+            <source>Learning rates fall from</source>
+            <translation>学习率开始下降于</translation>
+        </message>
+        <message>
             <source>Network type: mlp (fully connected) or dcgan (transposed convolutions in G, strided convolutions in D; images only).</source>
             <translation>网络类型：mlp（全连接）或 dcgan（G 用转置卷积，D 用步长卷积；仅适用于图像）。</translation>
+        </message>
+        <message>
+            <source>Architecture</source>
+            <translation>网络结构</translation>
         </message>
         <message>
             <source>mlp</source>
@@ -1366,16 +1466,32 @@ folders A and B</source>
             <translation>DCGAN 基础宽度：G 最后一个卷积层和 D 第一个卷积层的通道数（逐层加倍）。</translation>
         </message>
         <message>
+            <source>Conv width (DCGAN)</source>
+            <translation>卷积宽度（DCGAN）</translation>
+        </message>
+        <message>
             <source>Conditional GAN: the class label joins G's noise and D's input, so you can ask for a class (needs labelled data).</source>
             <translation>条件 GAN：类别标签与 G 的噪声和 D 的输入拼接，因此可以指定要生成的类别（需要带标签的数据）。</translation>
+        </message>
+        <message>
+            <source>Conditional (label)</source>
+            <translation>条件（标签）</translation>
         </message>
         <message>
             <source>How the label is given: 0 = one-hot vector; &gt;0 = a learned embedding of this size.</source>
             <translation>标签的输入方式：0 = one-hot 向量；&gt;0 = 这么大的可学习嵌入。</translation>
         </message>
         <message>
+            <source>Label embedding (0 = one-hot)</source>
+            <translation>标签嵌入（0 = one-hot）</translation>
+        </message>
+        <message>
             <source>GAN loss: bce (classic, non-saturating), lsgan (least squares, smoother gradients), hinge (used by SNGAN/BigGAN), wgan (needs gp_weight &gt; 0).</source>
             <translation>GAN 损失：bce（经典的非饱和形式）、lsgan（最小二乘，梯度更平滑）、hinge（SNGAN/BigGAN 使用）、wgan（需要 gp_weight &gt; 0）。</translation>
+        </message>
+        <message>
+            <source>Loss</source>
+            <translation>损失函数</translation>
         </message>
         <message>
             <source>bce</source>
@@ -1398,40 +1514,80 @@ folders A and B</source>
             <translation>单边标签平滑：D 对真实图像的目标是 1 - s 而不是 1，从而不那么过度自信（仅 bce 和 lsgan）。通常取 0.1。</translation>
         </message>
         <message>
+            <source>Label smoothing</source>
+            <translation>标签平滑</translation>
+        </message>
+        <message>
             <source>Instance noise: std of Gaussian noise added to D's real and fake inputs at the start, annealed to 0; makes D's task harder early on (0 = off).</source>
             <translation>实例噪声：训练开始时加到 D 的真实和生成输入上的高斯噪声标准差，逐渐退火到 0；让 D 在早期的任务更难（0 = 关闭）。</translation>
+        </message>
+        <message>
+            <source>Instance noise</source>
+            <translation>实例噪声</translation>
         </message>
         <message>
             <source>Steps over which the instance noise fades linearly to zero.</source>
             <translation>实例噪声线性衰减到零所用的步数。</translation>
         </message>
         <message>
+            <source>Noise fade steps</source>
+            <translation>噪声衰减步数</translation>
+        </message>
+        <message>
             <source>R1 penalty weight: penalises D's gradient on real data, keeping D smooth (0 = off; typical 0.1 for 28-32 px, up to 10 for larger images).</source>
             <translation>R1 惩罚权重：惩罚 D 在真实数据上的梯度，使 D 保持平滑（0 = 关闭；28-32 px 通常取 0.1，更大的图像可到 10）。</translation>
+        </message>
+        <message>
+            <source>R1 penalty</source>
+            <translation>R1 惩罚</translation>
         </message>
         <message>
             <source>WGAN-GP gradient penalty weight: pushes D's gradient norm towards 1 between real and fake (0 = off; typical 10 with the wgan loss). Set before Start: D drops batch norm.</source>
             <translation>WGAN-GP 梯度惩罚权重：使 D 在真实与生成样本之间的梯度范数趋近 1（0 = 关闭；配合 wgan 损失通常取 10）。请在开始前设置：D 会去掉 batch norm。</translation>
         </message>
         <message>
+            <source>Gradient penalty</source>
+            <translation>梯度惩罚</translation>
+        </message>
+        <message>
             <source>PacGAN packing: D judges groups of this many samples at once, so it can spot a generator that makes the same thing twice (1 = off; 2-4 fights mode collapse).</source>
             <translation>PacGAN 打包：D 每次评判这么多个样本组成的一组，从而能发现重复生成同一样东西的生成器（1 = 关闭；2-4 可对抗模式崩溃）。</translation>
+        </message>
+        <message>
+            <source>Packing (PacGAN)</source>
+            <translation>打包（PacGAN）</translation>
         </message>
         <message>
             <source>Spectral normalisation on D's layers: bounds how fast D can change (SNGAN); replaces batch norm in D.</source>
             <translation>对 D 的各层做谱归一化：限制 D 的变化速度（SNGAN）；替代 D 中的 batch norm。</translation>
         </message>
         <message>
+            <source>Spectral norm (D)</source>
+            <translation>谱归一化（D）</translation>
+        </message>
+        <message>
             <source>Minibatch standard deviation feature in D: lets D see how varied a batch is, which discourages mode collapse (ProGAN).</source>
             <translation>D 中的小批量标准差特征：让 D 看到一个 batch 的多样性，从而抑制模式崩溃（ProGAN）。</translation>
+        </message>
+        <message>
+            <source>Minibatch std (D)</source>
+            <translation>小批量标准差（D）</translation>
         </message>
         <message>
             <source>Number of Gaussian components K (an init file sets its own K).</source>
             <translation>高斯分量个数 K（初值文件会自带 K）。</translation>
         </message>
         <message>
+            <source>Components K</source>
+            <translation>分量数 K</translation>
+        </message>
+        <message>
             <source>Shape of each covariance: full, tied (one shared), diag (axis-aligned) or spherical (round).</source>
             <translation>每个协方差的形状：full（完整）、tied（共享一个）、diag（与坐标轴对齐）或 spherical（圆形）。</translation>
+        </message>
+        <message>
+            <source>Covariance</source>
+            <translation>协方差</translation>
         </message>
         <message>
             <source>full</source>
@@ -1454,12 +1610,24 @@ folders A and B</source>
             <translation>加到每个协方差的对角线上，保证其可逆（与 scikit-learn 相同）。</translation>
         </message>
         <message>
+            <source>reg_covar</source>
+            <translation>协方差正则（reg_covar）</translation>
+        </message>
+        <message>
             <source>Stop when the mean log-likelihood changes by less than this.</source>
             <translation>平均对数似然的变化小于此值时停止。</translation>
         </message>
         <message>
+            <source>Tolerance</source>
+            <translation>收敛阈值</translation>
+        </message>
+        <message>
             <source>Starting parameters: k-means++ seeds, random responsibilities, or means at random data points.</source>
             <translation>初始参数：k-means++ 种子、随机责任度，或以随机数据点作为均值。</translation>
+        </message>
+        <message>
+            <source>Initialisation</source>
+            <translation>初始化</translation>
         </message>
         <message>
             <source>kmeans++</source>
@@ -1478,12 +1646,24 @@ folders A and B</source>
             <translation>作为起点的 .npz 文件，包含 weights (K,)、means (K,d)、covariances (K,d,d)。会覆盖 gmm.init 和 gmm.k。</translation>
         </message>
         <message>
+            <source>Start from file</source>
+            <translation>从文件开始</translation>
+        </message>
+        <message>
             <source>Components of the true mixture that data.name=blobs draws from.</source>
             <translation>data.name=blobs 所采样的真实混合的分量数。</translation>
         </message>
         <message>
+            <source>True components</source>
+            <translation>真实分量数</translation>
+        </message>
+        <message>
             <source>Dimension of the points data.name=blobs draws (1 or 2).</source>
             <translation>data.name=blobs 生成的点的维数（1 或 2）。</translation>
+        </message>
+        <message>
+            <source>Dimensions</source>
+            <translation>维数</translation>
         </message>
         <message>
             <source>Size of the latent code z (2 lets the explorer show it directly).</source>
@@ -1506,8 +1686,16 @@ folders A and B</source>
             <translation>第一个卷积层的通道数（仅 conv；之后逐层加倍）。</translation>
         </message>
         <message>
+            <source>Conv channels</source>
+            <translation>卷积通道数</translation>
+        </message>
+        <message>
             <source>Reconstruction loss, summed over pixels: bce (pixels as probabilities) or mse.</source>
             <translation>重建损失，对所有像素求和：bce（把像素看作概率）或 mse。</translation>
+        </message>
+        <message>
+            <source>Reconstruction</source>
+            <translation>重建损失</translation>
         </message>
         <message>
             <source>mse</source>
@@ -1518,12 +1706,24 @@ folders A and B</source>
             <translation>KL 项的权重（VAE）。0 即为自编码器；&gt;1 得到更平滑、更模糊的 beta-VAE。</translation>
         </message>
         <message>
+            <source>Beta (KL weight)</source>
+            <translation>β（KL 权重）</translation>
+        </message>
+        <message>
             <source>Steps over which beta ramps up from 0 (avoids early posterior collapse).</source>
             <translation>beta 从 0 逐渐升高所用的步数（避免早期的后验坍缩）。</translation>
         </message>
         <message>
+            <source>Beta warm-up steps</source>
+            <translation>β 预热步数</translation>
+        </message>
+        <message>
             <source>Smallest log-variance the encoder can output (keeps the posterior from collapsing to a point).</source>
             <translation>编码器可输出的最小对数方差（防止后验坍缩成一个点）。</translation>
+        </message>
+        <message>
+            <source>Log-variance floor</source>
+            <translation>对数方差下限</translation>
         </message>
         <message>
             <source>Conditional VAE: the label joins encoder and decoder inputs (needs labelled data).</source>
@@ -1534,20 +1734,40 @@ folders A and B</source>
             <translation>学习率（Adam）。</translation>
         </message>
         <message>
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
             <source>Channels of each generator's first layer (x2 and x4 after its two downsamplings).</source>
             <translation>每个生成器第一层的通道数（两次下采样后分别为 2 倍和 4 倍）。</translation>
+        </message>
+        <message>
+            <source>Generator width</source>
+            <translation>生成器宽度</translation>
         </message>
         <message>
             <source>Residual blocks in each generator (the paper uses 6 to 9 for 256 px photos).</source>
             <translation>每个生成器中的残差块数（论文对 256 px 照片用 6 到 9 个）。</translation>
         </message>
         <message>
+            <source>Residual blocks</source>
+            <translation>残差块数</translation>
+        </message>
+        <message>
             <source>Channels of each PatchGAN discriminator's first layer.</source>
             <translation>每个 PatchGAN 判别器第一层的通道数。</translation>
         </message>
         <message>
+            <source>Discriminator width</source>
+            <translation>判别器宽度</translation>
+        </message>
+        <message>
             <source>Stride-2 layers in each discriminator: more = larger patches (3 is the paper's 70x70 PatchGAN).</source>
             <translation>每个判别器中步长为 2 的层数：越多，块越大（3 即论文中的 70x70 PatchGAN）。</translation>
+        </message>
+        <message>
+            <source>D layers (patch size)</source>
+            <translation>D 层数（块大小）</translation>
         </message>
         <message>
             <source>Weight of the cycle loss |F(G(a)) - a| + |G(F(b)) - b|: how strongly a translation must keep the content.</source>
@@ -1570,24 +1790,48 @@ folders A and B</source>
             <translation>每个判别器重复看到的历史生成图像数（图像池）；0 = 只看最新的。</translation>
         </message>
         <message>
+            <source>Image pool size</source>
+            <translation>图像池大小</translation>
+        </message>
+        <message>
             <source>Size of the noise vector z that varies images of one caption.</source>
             <translation>噪声向量 z 的维数，用于让同一描述生成不同的图像。</translation>
+        </message>
+        <message>
+            <source>Noise dim</source>
+            <translation>噪声维数</translation>
         </message>
         <message>
             <source>DCGAN base width of G and D.</source>
             <translation>G 和 D 的 DCGAN 基础宽度。</translation>
         </message>
         <message>
+            <source>Conv width</source>
+            <translation>卷积宽度</translation>
+        </message>
+        <message>
             <source>Size of each word's learned embedding.</source>
             <translation>每个词的可学习嵌入的维数。</translation>
+        </message>
+        <message>
+            <source>Word embedding</source>
+            <translation>词嵌入</translation>
         </message>
         <message>
             <source>Size of the caption embedding (a two-way GRU over the words).</source>
             <translation>描述嵌入的维数（在词序列上运行的双向 GRU）。</translation>
         </message>
         <message>
+            <source>Caption embedding</source>
+            <translation>描述嵌入</translation>
+        </message>
+        <message>
             <source>The caption embedding is compressed to this size before it joins G's noise and D's features.</source>
             <translation>描述嵌入在与 G 的噪声和 D 的特征拼接之前被压缩到这个维数。</translation>
+        </message>
+        <message>
+            <source>Caption to G/D</source>
+            <translation>送入 G/D 的描述维数</translation>
         </message>
         <message>
             <source>Generator learning rate (Adam).</source>
@@ -1598,220 +1842,12 @@ folders A and B</source>
             <translation>判别器和文本编码器的学习率（Adam）。</translation>
         </message>
         <message>
-            <source>Weight of the contrastive image-caption matching loss (each picture must fit its own caption better than the batch's others); 0 = plain GAN-CLS.</source>
-            <translation>图像-描述对比匹配损失的权重（每张图都必须比 batch 中其他描述更符合自己的描述）；0 = 普通 GAN-CLS。</translation>
-        </message>
-        <message>
-            <source>Data set</source>
-            <translation>数据集</translation>
-        </message>
-        <message>
-            <source>Latent dim</source>
-            <translation>潜变量维数</translation>
-        </message>
-        <message>
-            <source>Hidden width</source>
-            <translation>隐藏层宽度</translation>
-        </message>
-        <message>
-            <source>Hidden layers</source>
-            <translation>隐藏层数</translation>
-        </message>
-        <message>
-            <source>Learning rate G</source>
-            <translation>学习率 G</translation>
-        </message>
-        <message>
-            <source>Learning rate D</source>
-            <translation>学习率 D</translation>
-        </message>
-        <message>
-            <source>Adam beta1</source>
-            <translation>Adam β1（一阶矩衰减）</translation>
-        </message>
-        <message>
-            <source>Adam beta2</source>
-            <translation>Adam β2（二阶矩衰减）</translation>
-        </message>
-        <message>
-            <source>Batch size</source>
-            <translation>批大小</translation>
-        </message>
-        <message>
-            <source>D steps per G step</source>
-            <translation>每步 G 对应的 D 步数</translation>
-        </message>
-        <message>
-            <source>Learning rates fall from</source>
-            <translation>学习率开始下降于</translation>
-        </message>
-        <message>
-            <source>Steps</source>
-            <translation>步数</translation>
-        </message>
-        <message>
-            <source>Seed</source>
-            <translation>随机种子</translation>
-        </message>
-        <message>
-            <source>Device</source>
-            <translation>设备</translation>
-        </message>
-        <message>
-            <source>Preview every</source>
-            <translation>预览间隔</translation>
-        </message>
-        <message>
-            <source>Precision</source>
-            <translation>精度</translation>
-        </message>
-        <message>
-            <source>Compile (torch.compile)</source>
-            <translation>编译（torch.compile）</translation>
-        </message>
-        <message>
-            <source>Image size</source>
-            <translation>图像尺寸</translation>
-        </message>
-        <message>
-            <source>Own data (file/folder)</source>
-            <translation>自有数据（文件/文件夹）</translation>
-        </message>
-        <message>
-            <source>Points</source>
-            <translation>点数</translation>
-        </message>
-        <message>
-            <source>Architecture</source>
-            <translation>网络结构</translation>
-        </message>
-        <message>
-            <source>Reconstruction</source>
-            <translation>重建损失</translation>
-        </message>
-        <message>
-            <source>Beta (KL weight)</source>
-            <translation>β（KL 权重）</translation>
-        </message>
-        <message>
-            <source>Beta warm-up steps</source>
-            <translation>β 预热步数</translation>
-        </message>
-        <message>
-            <source>Conditional (label)</source>
-            <translation>条件（标签）</translation>
-        </message>
-        <message>
-            <source>Learning rate</source>
-            <translation>学习率</translation>
-        </message>
-        <message>
-            <source>Components K</source>
-            <translation>分量数 K</translation>
-        </message>
-        <message>
-            <source>Covariance</source>
-            <translation>协方差</translation>
-        </message>
-        <message>
-            <source>Initialisation</source>
-            <translation>初始化</translation>
-        </message>
-        <message>
-            <source>reg_covar</source>
-            <translation>协方差正则（reg_covar）</translation>
-        </message>
-        <message>
-            <source>Tolerance</source>
-            <translation>收敛阈值</translation>
-        </message>
-        <message>
-            <source>Conv width (DCGAN)</source>
-            <translation>卷积宽度（DCGAN）</translation>
-        </message>
-        <message>
-            <source>Label embedding (0 = one-hot)</source>
-            <translation>标签嵌入（0 = one-hot）</translation>
-        </message>
-        <message>
-            <source>Loss</source>
-            <translation>损失函数</translation>
-        </message>
-        <message>
-            <source>Label smoothing</source>
-            <translation>标签平滑</translation>
-        </message>
-        <message>
-            <source>Instance noise</source>
-            <translation>实例噪声</translation>
-        </message>
-        <message>
-            <source>Noise fade steps</source>
-            <translation>噪声衰减步数</translation>
-        </message>
-        <message>
-            <source>R1 penalty</source>
-            <translation>R1 惩罚</translation>
-        </message>
-        <message>
-            <source>Gradient penalty</source>
-            <translation>梯度惩罚</translation>
-        </message>
-        <message>
-            <source>Packing (PacGAN)</source>
-            <translation>打包（PacGAN）</translation>
-        </message>
-        <message>
-            <source>Spectral norm (D)</source>
-            <translation>谱归一化（D）</translation>
-        </message>
-        <message>
-            <source>Minibatch std (D)</source>
-            <translation>小批量标准差（D）</translation>
-        </message>
-        <message>
-            <source>Generator width</source>
-            <translation>生成器宽度</translation>
-        </message>
-        <message>
-            <source>Residual blocks</source>
-            <translation>残差块数</translation>
-        </message>
-        <message>
-            <source>Discriminator width</source>
-            <translation>判别器宽度</translation>
-        </message>
-        <message>
-            <source>D layers (patch size)</source>
-            <translation>D 层数（块大小）</translation>
-        </message>
-        <message>
-            <source>Image pool size</source>
-            <translation>图像池大小</translation>
-        </message>
-        <message>
-            <source>Noise dim</source>
-            <translation>噪声维数</translation>
-        </message>
-        <message>
-            <source>Conv width</source>
-            <translation>卷积宽度</translation>
-        </message>
-        <message>
-            <source>Word embedding</source>
-            <translation>词嵌入</translation>
-        </message>
-        <message>
-            <source>Caption embedding</source>
-            <translation>描述嵌入</translation>
-        </message>
-        <message>
-            <source>Caption to G/D</source>
-            <translation>送入 G/D 的描述维数</translation>
-        </message>
-        <message>
             <source>Learning rate D + text</source>
             <translation>学习率 D + 文本</translation>
+        </message>
+        <message>
+            <source>Weight of the contrastive image-caption matching loss (each picture must fit its own caption better than the batch's others); 0 = plain GAN-CLS.</source>
+            <translation>图像-描述对比匹配损失的权重（每张图都必须比 batch 中其他描述更符合自己的描述）；0 = 普通 GAN-CLS。</translation>
         </message>
         <message>
             <source>Matching loss weight</source>
@@ -2111,6 +2147,45 @@ folders A and B</source>
         </message>
     </context>
     <context>
+        <name>messages</name>
+        <message>
+            <source>Training diverged at step %1: %2 became NaN or infinite, or exploded. The last good checkpoint (%3) is kept. Lower the learning rate and start again from it.</source>
+            <translation>训练在第 %1 步发散：%2 变成了 NaN 或无穷大，或数值爆炸。最后一个正常的检查点（%3）已保留。请降低学习率，再从它继续训练。</translation>
+        </message>
+        <message>
+            <source>Out of memory at step %1 with batch size %2. The weights are intact (last checkpoint: %4): set the batch size to %3 and resume.</source>
+            <translation>第 %1 步内存不足（批大小 %2）。权重完好（最后的检查点：%4）：请把批大小设为 %3 再继续。</translation>
+        </message>
+        <message>
+            <source>Could not write %1 (%2). Training goes on; everything saved before is intact (last checkpoint: %3). Free some space.</source>
+            <translation>无法写入 %1（%2）。训练继续；之前保存的内容都完好（最后的检查点：%3）。请释放一些空间。</translation>
+        </message>
+        <message>
+            <source>%1 file(s) in %2 could not be read (corrupt, empty or not an image) and were skipped; training uses the %3 others.</source>
+            <translation>%2 中有 %1 个文件无法读取（损坏、为空或不是图像），已跳过；训练使用其余 %3 个。</translation>
+        </message>
+        <message>
+            <source>torch.compile failed on this machine (%1); training goes on uncompiled.</source>
+            <translation>torch.compile 在这台机器上失败（%1）；训练以未编译方式继续。</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>The training process ended unexpectedly (exit code %1). What it saved is intact: open its checkpoint (File &gt; Open checkpoint) to go on.</source>
+            <translation>训练进程意外结束（退出码 %1）。已保存的内容完好：打开它的检查点（文件 &gt; 打开检查点）即可继续。</translation>
+        </message>
+        <message>
+            <source>none yet</source>
+            <translation>尚无</translation>
+        </message>
+        <message>
+            <source>step %1</source>
+            <translation>第 %1 步</translation>
+        </message>
+    </context>
+    <context>
         <name>plots</name>
         <message>
             <source>Losses</source>
@@ -2133,22 +2208,6 @@ folders A and B</source>
             <translation>步数</translation>
         </message>
         <message>
-            <source>Log-likelihood</source>
-            <translation>对数似然</translation>
-        </message>
-        <message>
-            <source>per point</source>
-            <translation>每个点</translation>
-        </message>
-        <message>
-            <source>Model selection</source>
-            <translation>模型选择</translation>
-        </message>
-        <message>
-            <source>score</source>
-            <translation>得分</translation>
-        </message>
-        <message>
             <source>Discriminator output</source>
             <translation>判别器输出</translation>
         </message>
@@ -2163,18 +2222,6 @@ folders A and B</source>
         <message>
             <source>norm</source>
             <translation>范数</translation>
-        </message>
-        <message>
-            <source>loss per image</source>
-            <translation>每张图像的损失</translation>
-        </message>
-        <message>
-            <source>KL divergence</source>
-            <translation>KL 散度</translation>
-        </message>
-        <message>
-            <source>nats</source>
-            <translation>nats</translation>
         </message>
         <message>
             <source>G loss</source>
@@ -2199,6 +2246,46 @@ folders A and B</source>
         <message>
             <source>|grad D|</source>
             <translation>|grad D|</translation>
+        </message>
+        <message>
+            <source>Log-likelihood</source>
+            <translation>对数似然</translation>
+        </message>
+        <message>
+            <source>per point</source>
+            <translation>每个点</translation>
+        </message>
+        <message>
+            <source>Model selection</source>
+            <translation>模型选择</translation>
+        </message>
+        <message>
+            <source>score</source>
+            <translation>得分</translation>
+        </message>
+        <message>
+            <source>log-likelihood</source>
+            <translation>对数似然</translation>
+        </message>
+        <message>
+            <source>BIC</source>
+            <translation>BIC</translation>
+        </message>
+        <message>
+            <source>AIC</source>
+            <translation>AIC</translation>
+        </message>
+        <message>
+            <source>loss per image</source>
+            <translation>每张图像的损失</translation>
+        </message>
+        <message>
+            <source>KL divergence</source>
+            <translation>KL 散度</translation>
+        </message>
+        <message>
+            <source>nats</source>
+            <translation>nats</translation>
         </message>
         <message>
             <source>total</source>
@@ -2249,10 +2336,6 @@ folders A and B</source>
             <translation>|G(b) - b|</translation>
         </message>
         <message>
-            <source>P(real and matching)</source>
-            <translation>P(真实且匹配)</translation>
-        </message>
-        <message>
             <source>G adv (A→B)</source>
             <translation>G 对抗（A→B）</translation>
         </message>
@@ -2285,6 +2368,10 @@ folders A and B</source>
             <translation>恒等 B</translation>
         </message>
         <message>
+            <source>P(real and matching)</source>
+            <translation>P(真实且匹配)</translation>
+        </message>
+        <message>
             <source>real, right text</source>
             <translation>真实图像，正确文本</translation>
         </message>
@@ -2295,18 +2382,6 @@ folders A and B</source>
         <message>
             <source>fake, right text</source>
             <translation>生成图像，正确文本</translation>
-        </message>
-        <message>
-            <source>log-likelihood</source>
-            <translation>对数似然</translation>
-        </message>
-        <message>
-            <source>BIC</source>
-            <translation>BIC</translation>
-        </message>
-        <message>
-            <source>AIC</source>
-            <translation>AIC</translation>
         </message>
     </context>
     <context>
@@ -2424,6 +2499,10 @@ folders A and B</source>
             <translation>样本</translation>
         </message>
         <message>
+            <source>2-D field</source>
+            <translation>二维场</translation>
+        </message>
+        <message>
             <source>Reconstructions &amp;&amp; samples</source>
             <translation>重建与样本</translation>
         </message>
@@ -2436,35 +2515,8 @@ folders A and B</source>
             <translation>潜空间浏览器</translation>
         </message>
         <message>
-            <source>2-D field</source>
-            <translation>二维场</translation>
-        </message>
-        <message>
             <source>%1 latent space</source>
             <translation>%1 潜空间</translation>
-        </message>
-    </context>
-    <context>
-        <name>worker</name>
-        <message>
-            <source>Out of memory at step %1 with batch size %2. The run is paused and intact: Stop, set the batch size to %3 and Start again (the checkpoint resumes it).</source>
-            <translation>第 %1 步内存不足（批大小 %2）。训练已暂停，数据完好：请停止，把批大小设为 %3 后重新开始（检查点会接着训练）。</translation>
-        </message>
-        <message>
-            <source>%1 file(s) in %2 could not be read (corrupt, empty or not an image) and were skipped; training uses the %3 others.</source>
-            <translation>%2 中有 %1 个文件无法读取（损坏、为空或不是图片），已跳过；训练使用其余 %3 个。</translation>
-        </message>
-        <message>
-            <source>Could not write to the run directory (%1). Training goes on and everything saved so far is intact; free some space.</source>
-            <translation>无法写入运行目录（%1）。训练继续进行，已保存的内容都完好无损；请释放一些磁盘空间。</translation>
-        </message>
-        <message>
-            <source>torch.compile failed on this machine (%1); training goes on uncompiled.</source>
-            <translation>torch.compile 在这台机器上失败（%1）；训练改用未编译的网络继续。</translation>
-        </message>
-        <message>
-            <source>The training process ended unexpectedly (exit code %1). What it saved is intact: open its checkpoint (File &gt; Open checkpoint) to go on.</source>
-            <translation>训练进程意外结束（退出码 %1）。已保存的内容完好：打开它的检查点（文件 &gt; 打开检查点）即可继续。</translation>
         </message>
     </context>
 </TS>

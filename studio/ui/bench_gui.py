@@ -4,7 +4,7 @@ A real MainWindow trains one benchmark row with every panel live; the run starts
 paused. Each line "N" on stdin resumes it for N steps and answers one JSON line on stdout:
 the steps done, the seconds they took (between two progress signals, as the GUI thread sees
 them) and the event-loop latencies of a timer in the GUI thread meanwhile. "quit" closes the
-window (which stops the worker). The parent interleaves these segments with its own loops.
+window (which ends the run). The parent interleaves these segments with its own loops.
 """
 from __future__ import annotations
 
@@ -51,24 +51,22 @@ class SegmentDriver(QObject):
         self._armed = 0.0
         self.trainer: tuple[int, int] | None = None  # (pid, tid) of the training thread
         self.command.connect(self._on_command)
-        win.controller.state_changed.connect(self._on_state)
+        win.run.state_changed.connect(self._on_state)
+        win.run.event.connect(self._on_event)
 
     def begin(self) -> None:
-        self.win.controller.start(self.win.controls.cfg.copy(), self.win.run_dir,
-                                  connect=self._connect)
+        self.win.run.start(self.win.controls.cfg.copy(), self.win.run_dir)
         self._arm()
 
-    def _connect(self, worker) -> None:
-        self.win._connect_worker(worker)
-        worker.progress.connect(self._on_progress)
-        # Runs in the worker's thread (direct connection): which kernel thread trains.
-        worker.started.connect(self._note_trainer, Qt.ConnectionType.DirectConnection)
-
-    def _note_trainer(self, _device: str) -> None:
-        process = getattr(self.win.controller.worker, "process", None)
-        # A training process trains in its main thread; otherwise this thread trains.
-        self.trainer = ((process.pid, process.pid) if process is not None
-                        else (os.getpid(), threading.get_native_id()))
+    def _on_event(self, event) -> None:
+        if event.kind == "started":
+            # A training process trains in its main thread; a thread run in its own thread.
+            process = getattr(self.win.run.transport, "process", None)
+            thread = getattr(self.win.run.transport, "_thread", None)
+            self.trainer = ((process.pid, process.pid) if process is not None
+                            else (os.getpid(), thread.native_id))
+        elif event.kind == "progress":
+            self._on_progress(event.data["step"])
 
     def _arm(self) -> None:
         self._armed = time.perf_counter()
@@ -80,10 +78,10 @@ class SegmentDriver(QObject):
             self.latencies.append(max(0.0, late) * 1000)
         self._arm()
 
-    def _on_progress(self, step: int, _total: int, _rate: float) -> None:
+    def _on_progress(self, step: int) -> None:
         now = time.perf_counter()
         if self.phase == "starting" and step > 0:
-            self.win.controller.pause()
+            self.win.run.pause(True)
         elif self.phase == "measuring":
             if self.start is None:
                 self.start = (step, now)
@@ -94,7 +92,7 @@ class SegmentDriver(QObject):
                 self.cpu1 = (time.thread_time(), time.process_time(),
                              thread_cpu(self.trainer))
                 self.phase = "pausing"
-                self.win.controller.pause()
+                self.win.run.pause(True)
 
     def _on_state(self, state: str) -> None:
         if state != "paused":
@@ -114,12 +112,12 @@ class SegmentDriver(QObject):
 
     def _on_command(self, line: str) -> None:
         if line == "quit" or not line:
-            self.win.close()  # stops the worker and waits for it
+            self.win.close()  # ends the run and waits for it
             self.app.quit()
             return
         self.target, self.start, self.end, self.latencies = int(line), None, None, []
         self.phase = "measuring"
-        self.win.controller.resume()
+        self.win.run.pause(False)
 
     @staticmethod
     def _reply(obj: dict) -> None:
@@ -136,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from ..bench.rows import ROWS, row_config
     from ..core.memory import keep_freed_memory
-    from .worker import preload_torch, wait_for_torch
+    from .run.handle import preload_torch, wait_for_torch
 
     keep_freed_memory()  # as main.py does
-    preload_torch(args.threads)  # as the window does: the worker's runs use this many
+    preload_torch(args.threads)  # as the window does: its runs use this many
     wait_for_torch()
     from .main_window import MainWindow, runs_root
 

@@ -1,4 +1,5 @@
-"""The studio window: docks the panels and owns one TrainingController."""
+"""The studio window: docks the panels around the family's view and drives its runs through
+the view's run handle (ui/run), whatever the family."""
 from __future__ import annotations
 
 import os
@@ -21,8 +22,9 @@ from .panels.losses import LossPanel
 from .panels import gallery
 from .panels.runs import RunsPanel, fill_recent_menu, open_run_folder
 from .presentation import Presentation
+from .run import messages
+from .run.handle import preload_torch
 from .views import View, make_view
-from .worker import TrainingController, preload_torch
 
 
 def runs_root() -> Path:
@@ -47,7 +49,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Generative Studio")
         self.resize(*DEFAULT_SIZE)
-        self.controller = TrainingController(self)
         self.run_dir: Path | None = None
         self.resume_state: dict | None = None
         self.step = 0
@@ -87,10 +88,10 @@ class MainWindow(QMainWindow):
 
         self.controls.start_requested.connect(self._on_start)
         self.controls.pause_requested.connect(self._on_pause)
-        self.controls.stop_requested.connect(self.controller.stop)
+        self.controls.stop_requested.connect(lambda: self.run.stop())
         self.controls.preset_chosen.connect(self.load_preset)
         self.controls.config_changed.connect(self._on_config_changed)
-        self.controller.state_changed.connect(self._on_state)
+        self._connect_run()
         self._on_state("idle")
         self._show_view_docks()
         self.device_label.setText(self.tr("Device: %1").replace("%1",
@@ -175,9 +176,8 @@ class MainWindow(QMainWindow):
         action(file, self.tr("&Quit"), self.close, "Ctrl+Q")
         run = self.menuBar().addMenu(self.tr("&Run"))
         action(run, self.tr("&Start"), self._on_start_shortcut, "Ctrl+Return")
-        action(run, self.tr("&Pause / Resume"),
-               lambda: self._on_pause(self.controller.state == "running"), "Ctrl+P")
-        action(run, self.tr("S&top"), self.controller.stop, "Ctrl+.")
+        action(run, self.tr("&Pause / Resume"), lambda: self.run.toggle_pause(), "Ctrl+P")
+        action(run, self.tr("S&top"), lambda: self.run.stop(), "Ctrl+.")
 
     # -- language ---------------------------------------------------------------------------------
     def _make_language_menu(self) -> None:
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         """Switch the interface language: now when idle, else when the run stops."""
         settings.put("language", lang)
         self.language_actions[lang].setChecked(True)
-        if self.controller.state != "idle":
+        if self.run.state != "idle":
             self.pending_language = lang
             self.statusBar().showMessage(self.tr("The language changes when the run stops."))
             return
@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
 
     def _apply_pending_language(self) -> None:
         lang, self.pending_language = self.pending_language, None
-        if not lang or self.controller.state != "idle" or lang == i18n.current():
+        if not lang or self.run.state != "idle" or lang == i18n.current():
             return
         i18n.install(lang)
         self.rebuild()
@@ -222,8 +222,9 @@ class MainWindow(QMainWindow):
         if present:
             self.presentation.leave()
         new = MainWindow(preset if preset in PRESETS else DEFAULT_PRESET, cfg)
-        if not self.view.uses_worker:  # EM runs in the view itself: keep its fit
-            new.set_view(cfg, engine=getattr(self.view, "engine", None))
+        carried = self.view.carry()  # what the view holds itself (an EM fit)
+        if carried is not None:
+            new.set_view(cfg, carried)
         new.restoreGeometry(self.saveGeometry())
         if not (self.isMaximized() or self.isFullScreen()):
             new.setGeometry(self.geometry())  # restoreGeometry shrinks a window to the screen
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
 
     # -- presets and config -------------------------------------------------------------------
     def load_preset(self, name: str) -> None:
-        if self.controller.state != "idle":
+        if self.run.state != "idle":
             return
         self.resume_state = None
         self.step = 0  # a fresh preset: no run on screen
@@ -260,12 +261,23 @@ class MainWindow(QMainWindow):
         self.set_view(cfg)
         self.controls.set_progress(0, cfg.train.steps, 0)
 
-    def set_view(self, cfg: RunConfig, engine=None) -> None:
-        """Show what the model family needs (a fresh view: it may hold an engine)."""
+    @property
+    def run(self):
+        """The run handle of the view on screen: start, pause, stop and ask its runs."""
+        return self.view.handle
+
+    def _connect_run(self) -> None:
+        self.run.state_changed.connect(self._on_state)
+        self.run.event.connect(self._on_event)
+
+    def set_view(self, cfg: RunConfig, carried=None) -> None:
+        """Show what the model family needs (a fresh view, with a run handle of its own; a
+        run the old view's session still answered for ends)."""
         old = self.view
-        self.view = make_view(cfg.copy(), engine)
+        self.view = make_view(cfg.copy(), carried)
         self.setCentralWidget(self.view.widget)  # Qt deletes the old central widget
         old.close()
+        self._connect_run()
         self.losses.configure(self.view.curves, self.view.titles)
         theme.restyle(self)  # the new view's plots follow the theme
         self._show_view_docks()
@@ -278,16 +290,15 @@ class MainWindow(QMainWindow):
             layout.fit_to_screen(self)
 
     def _show_view_docks(self) -> None:
-        self.loss_dock.setVisible(self.view.uses_worker)
-        self.controls.set_run_buttons_visible(self.view.uses_worker)
+        self.loss_dock.setVisible(bool(self.view.curves))
+        self.controls.set_run_buttons_visible(self.view.run_controls)
 
     def _on_config_changed(self, cfg: RunConfig) -> None:
         if not self.controls.is_valid():
             return
-        worker = self.controller.worker
-        if worker is not None:
-            worker.request_hyperparameters(cfg)
-        elif cfg.model != self.view.cfg.model or (not self.view.uses_worker and cfg != self.view.cfg):
+        if self.run.state in ("running", "paused"):
+            self.run.request("hyper", cfg)  # live settings take effect at the next step
+        elif self.view.wants_new_view(cfg):
             try:
                 self.set_view(cfg)
             except ValueError as e:  # a data file that cannot be read, a bad init file
@@ -295,42 +306,47 @@ class MainWindow(QMainWindow):
 
     # -- running ---------------------------------------------------------------------------------
     def _on_start_shortcut(self) -> None:
-        if self.controls.start_btn.isEnabled():
+        if self.controls.start_btn.isEnabled() or not self.view.run_controls:
             self._on_start()
 
     def _on_start(self) -> None:
-        if self.controller.state != "idle" or not self.controls.is_valid():
+        if self.run.state != "idle" or not self.controls.is_valid():
             return
         cfg = self.controls.cfg.copy()
-        resume = self.resume_state
-        if not self.view.uses_worker:
-            return
+        resume, mode = self.resume_state, "resume"
         if resume is None:
             self.losses.reset()
             self.view.reset()
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            self.run_dir = runs_root() / f"{self.controls.preset.currentText()}-{stamp}"
-        self.controller.start(cfg, self.run_dir, resume, connect=self._connect_worker)
+            mode = "new"
+            if self.view.keeps_runs:
+                stamp = time.strftime("%Y%m%d-%H%M%S")
+                self.run_dir = runs_root() / f"{self.controls.preset.currentText()}-{stamp}"
+        self.run.start(cfg, self.run_dir if self.view.keeps_runs else None, mode, resume)
         self.resume_state = None
 
-    def _connect_worker(self, worker) -> None:
-        self.view.connect_worker(worker, self.controller)
-        worker.download.connect(self._on_download)
-        worker.metrics.connect(self.losses.append)
-        worker.preview.connect(self._on_preview)
-        worker.progress.connect(self._on_progress)
-        worker.started.connect(self._on_device)
-        worker.diverged.connect(self._on_diverged)
-        worker.warning.connect(self._on_warning)
-        worker.failed.connect(self._on_failed)
-        worker.saved.connect(self._on_saved)
-
-    # Slots for worker signals are bound methods so that Qt queues them to this thread.
-    def _on_device(self, device: str) -> None:
-        self.device_label.setText(self.tr("Device: %1").replace("%1", device))
-        worker = self.controller.worker
-        if worker is not None and worker.engine is not None:
-            self.view.on_engine(worker.engine)
+    def _on_event(self, event) -> None:
+        """Everything a run reports, in the GUI thread; the view hears every event too."""
+        kind, d = event.kind, event.data
+        if kind == "metrics":
+            self.losses.append(d["columns"])
+        elif kind == "progress":
+            self.step = d["step"]
+            self.controls.set_progress(d["step"], d["total"], d["rate"])
+        elif kind == "started":
+            self.device_label.setText(self.tr("Device: %1").replace("%1", d["device"]))
+        elif kind == "download":
+            self._on_download(d["done"], d["total"])
+        elif kind == "saved":
+            self._on_saved(d["path"])
+        elif kind == "diverged":
+            self._on_diverged(messages.text(event))
+        elif kind == "failed":
+            self._on_failed(messages.text(event))
+        elif kind == "request_failed":
+            self.statusBar().showMessage(messages.text(event))
+        elif messages.has_text(event):  # out of memory, a full disk, skipped files ...
+            self._on_warning(messages.text(event))
+        self.view.on_event(event)
 
     def _on_download(self, done: int, total: int) -> None:
         mb = (self.tr("%1 MB of %2 MB").replace("%2", f"{total / 1e6:.1f}") if total
@@ -341,19 +357,12 @@ class MainWindow(QMainWindow):
             self.controls.progress.setFormat(self.tr("download %1%").replace(
                 "%1", str(100 * done // total)))
 
-    def _on_preview(self, preview: dict) -> None:
-        self.view.on_preview(preview)
-
     def _on_saved(self, path: str) -> None:
         self.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 5000)
         self.checkpoint_saved.emit(path)
 
     def _on_pause(self, pause: bool) -> None:
-        (self.controller.pause if pause else self.controller.resume)()
-
-    def _on_progress(self, step: int, total: int, rate: float) -> None:
-        self.step = step
-        self.controls.set_progress(step, total, rate)
+        self.run.pause(pause)
 
     def _on_state(self, state: str) -> None:
         self.controls.set_run_state(state)
@@ -364,20 +373,18 @@ class MainWindow(QMainWindow):
         if state == "idle" and self.pending_language:
             QTimer.singleShot(0, self._apply_pending_language)  # after the stop's own slots
 
-    def _on_diverged(self, step: int, name: str) -> None:
-        msg = self.tr("Training diverged at step %1: %2 became NaN or infinite. The run is "
-                      "paused. Roll back to the last good checkpoint, lower the learning rate, "
-                      "and Start again.").replace("%1", str(step)).replace("%2", name)
-        self.statusBar().showMessage(msg)
-        if QMessageBox.warning(self, self.tr("Training diverged"), msg,
-                               QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Ignore
-                               ) == QMessageBox.StandardButton.Retry:
+    def _on_diverged(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        if QMessageBox.warning(self, self.tr("Training diverged"), message + "\n\n" + self.tr(
+                "The run is paused. Roll back to the last good checkpoint now?"),
+                QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Ignore
+        ) == QMessageBox.StandardButton.Retry:
             self.roll_back()
 
     def roll_back(self) -> bool:
-        """Stop the run and load its last good checkpoint, ready to Start again."""
+        """End the run and load its last good checkpoint, ready to Start again."""
         path = self.run_dir / "checkpoint.pt" if self.run_dir else None
-        self.controller.wait()
+        self.run.close()
         if path is None or not path.exists():
             self.statusBar().showMessage(self.tr("No checkpoint to roll back to yet"))
             return False
@@ -409,9 +416,9 @@ class MainWindow(QMainWindow):
         """Save the run's checkpoint where the user says: the running run's, or after Stop
         (or the end) the one it left in its run folder. The dialog opens in that folder."""
         done = self.run_dir / "checkpoint.pt" if self.run_dir else None
-        if self.controller.worker is None and (done is None or not done.is_file()):
+        if not self.run.live and (done is None or not done.is_file()):
             QMessageBox.information(self, self.tr("Nothing to save"), self.tr(
-                "Start a run first: there is no checkpoint to save yet.") if self.view.uses_worker
+                "Start a run first: there is no checkpoint to save yet.") if self.view.keeps_runs
                 else self.tr("An EM fit is stepped in its view and has no checkpoint; export "
                              "its picture with Ctrl+E."))
             return
@@ -423,9 +430,9 @@ class MainWindow(QMainWindow):
             self.save_checkpoint(path)
 
     def save_checkpoint(self, path: str) -> bool:
-        """The running run saves itself; a stopped or finished run's checkpoint is copied."""
-        if self.controller.worker is not None:
-            self.controller.worker.request_save(path)
+        """The run saves itself (running, or its session still there after it); otherwise
+        the checkpoint it left in its run folder is copied."""
+        if self.run.request("save", path):
             return True
         source = self.run_dir / "checkpoint.pt" if self.run_dir else None
         if source is None or not source.is_file():
@@ -454,7 +461,7 @@ class MainWindow(QMainWindow):
 
     def open_checkpoint(self, path: str) -> bool:
         """Load a checkpoint so that Start continues it at the same step with the same curves."""
-        if self.controller.state != "idle":
+        if self.run.state != "idle":
             return False
         from ..core.rundir import CheckpointError, load_checkpoint  # torch: loaded after show
 
@@ -465,6 +472,11 @@ class MainWindow(QMainWindow):
             return False
         self.controls.set_config(ck["config"])
         self.set_view(ck["config"])
+        try:
+            self.view.opened(ck)  # (EM: the fit steps on from the checkpoint's parameters)
+        except CheckpointError as e:
+            QMessageBox.warning(self, self.tr("Cannot open checkpoint"), str(e))
+            return False
         self.losses.reset(ck["history"])
         self.controls.set_progress(ck["step"], ck["config"].train.steps, 0)
         self.resume_state = ck
@@ -472,7 +484,7 @@ class MainWindow(QMainWindow):
         parent = Path(path).parent
         self.run_dir = parent if (parent / "config.json").exists() else \
             runs_root() / f"resumed-{time.strftime('%Y%m%d-%H%M%S')}"
-        opened = (self.tr("Opened %1 at step %2; press Start to continue") if self.view.uses_worker
+        opened = (self.tr("Opened %1 at step %2; press Start to continue") if self.view.run_controls
                   else self.tr("Opened %1 at step %2; step on with E-step, M-step or Play"))
         self.statusBar().showMessage(opened.replace("%1", path).replace("%2", str(ck["step"])))
         return True
@@ -483,7 +495,7 @@ class MainWindow(QMainWindow):
             self.tr("Points or images (*.npz *.csv);;All files (*)"))
         if path:
             self.controls.set_value("data.path", path)
-            using = (self.tr("Training data: %1 (press Start)") if self.view.uses_worker
+            using = (self.tr("Training data: %1 (press Start)") if self.view.run_controls
                      else self.tr("Training data: %1 (step with E-step, M-step or Play)"))
             self.statusBar().showMessage(using.replace("%1", path), 8000)
 
@@ -503,8 +515,8 @@ class MainWindow(QMainWindow):
             self.losses.export_csv(path)
 
     def closeEvent(self, event) -> None:
-        # Stop the worker and wait: never "QThread: Destroyed while thread is still running".
-        self.controller.wait()
+        # End the run and wait for it (it saves): never "QThread: Destroyed while running".
+        self.run.close()
         settings.save_window(self)
         super().closeEvent(event)
 

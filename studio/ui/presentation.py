@@ -2,7 +2,7 @@
 and keyboard control (Space play/pause, Right one step, R reset, 1-9 presets).
 
 It only rearranges the window it is given and restores it on exit; training goes on
-through the same controller.
+through the same run handle.
 """
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class Presentation(QObject):
         for d in self._saved["docks"]:
             if d is not w.loss_dock:
                 d.hide()  # the lesson needs the picture, the curves and the words
-        w.loss_dock.setVisible(w.view.uses_worker)
+        w.loss_dock.setVisible(bool(w.view.curves))
         w.menuBar().hide()
         self.dock.show()
         self._thicken(LINE_WIDTH)
@@ -148,46 +148,25 @@ class Presentation(QObject):
     # -- keys ---------------------------------------------------------------------------------------
     def play_pause(self) -> None:
         w = self.win
-        if not w.view.uses_worker:
-            w.view.panel.btn_play.toggle()
-        elif w.controller.state == "idle":
+        if w.run.state == "idle":
             w._on_start_shortcut()
         else:
-            w._on_pause(w.controller.state == "running")
+            w.run.toggle_pause()
 
     def one_step(self) -> None:
-        w = self.win
-        if not w.view.uses_worker:
-            w.view.panel.btn_step.click()
-        elif w.controller.worker is not None:
-            w.controller.pause()  # a step at a time: the free-running loop waits
-            w.controller.worker.request_step("both")
+        self.win.run.one_step()
 
     def reset(self) -> None:
         w = self.win
-        if not w.view.uses_worker:
-            w.view.panel.btn_reset.click()
-            return
-        w.controller.wait()
+        w.run.close()
         w.load_preset(w.controls.preset.currentText())
 
     # -- the sidebar ------------------------------------------------------------------------------
     def current_lesson(self) -> tuple[str, str]:
         """(title, body) in the interface's language."""
         w = self.win
-        cfg = w.view.cfg
-        if not w.view.uses_worker:
-            e = w.view.engine
-            metrics = {"log_likelihood": e.ll_history[-1]} if e.ll_history else {}
-            return lesson("gmm", e.step_count, metrics, e.phase)
-        buf = w.losses.buffer
-        metrics = {k: float(buf.get(k)[-1]) for k in buf.data if k != "step" and buf.n}
-        last = getattr(w.view, "samples", None)
-        preview = last.last if last is not None and last.last else {}
-        for k in ("modes_covered", "modes_total"):
-            if k in preview:
-                metrics[k] = preview[k]
-        return lesson(cfg.model, w.step, metrics)
+        step, metrics, phase = w.view.lesson_inputs(w)
+        return lesson(w.view.cfg.model, step, metrics, phase)
 
     def update_lesson(self) -> None:
         title, body = self.current_lesson()

@@ -52,13 +52,25 @@ def ring_window(qtbot, monkeypatch):
     set_field_text(w.controls, "train.device", "cpu")
     w.shown = shown
     yield w
-    w.controller.wait()
+    w.run.close()
 
 
 @pytest.fixture
-def thread_worker(monkeypatch):
-    """GAN runs train in the worker's thread, not a process of their own: for the tests that
-    reach into the live engine or patch what the run calls."""
-    from studio.ui import worker_process
+def held(qtbot):
+    """Widgets a test makes, kept alive (registered with qtbot) until its teardown deletes
+    them. pytest-qt holds only weak references: once the test function returns, the
+    window's collector (ui/gc_guard) may clear a pyqtgraph widget's Python half while its C++
+    half still lives, and its overrides then fail inside Qt."""
+    import shiboken6
 
-    monkeypatch.setattr(worker_process, "IN_PROCESS", False)
+    widgets = []
+
+    def hold(w):
+        qtbot.addWidget(w)
+        widgets.append(w)
+        return w
+    yield hold
+    for w in widgets:
+        if shiboken6.isValid(w):
+            shiboken6.delete(w)
+    widgets.clear()

@@ -25,11 +25,11 @@ def make_window(qtbot):
 
     yield make
     for w in made:
-        w.controller.wait()
+        w.run.close()
 
 
 def wait_idle(qtbot, w):
-    qtbot.waitUntil(lambda: w.controller.state == "idle", timeout=60000)
+    qtbot.waitUntil(lambda: w.run.state == "idle", timeout=60000)
 
 
 def test_text2img_caption_box_before_during_and_after_training(qtbot, make_window):
@@ -49,7 +49,7 @@ def test_text2img_caption_box_before_during_and_after_training(qtbot, make_windo
     qtbot.waitUntil(lambda: panel.caption_result is not None, timeout=60000)
     assert panel.caption_result["text"] == "the digit seven"
     panel.text.setText("数字七")
-    panel.go.click()  # through the worker's queue while it trains
+    panel.go.click()  # a request to the training process, answered between steps
     qtbot.waitUntil(lambda: panel.caption_result["text"] == "数字七", timeout=60000)
     first = panel.caption_result
     assert first["text"] == "数字七" and first["grid"].shape[2] == 3
@@ -61,14 +61,14 @@ def test_text2img_caption_box_before_during_and_after_training(qtbot, make_windo
 
     panel.text.setText("the digit one")
     panel.other.setText("the digit eight")
-    panel.go.click()  # the run is over: drawn in the window from the last model
-    assert panel.caption_result["other"] == "the digit eight"
+    panel.go.click()  # the run is over: its session, still there, draws from the last model
+    qtbot.waitUntil(lambda: panel.caption_result["other"] == "the digit eight", timeout=30000)
     assert panel.caption_result["grid"].shape[0] == 2 + 4 * 18
     assert "→" in panel.status.text()
     panel.text.setText("zebra")
     panel.other.clear()
     panel.go.click()
-    assert "Cannot draw" in panel.status.text()
+    qtbot.waitUntil(lambda: "Cannot draw" in panel.status.text(), timeout=30000)
     assert w.view.image_array().dtype == np.uint8
 
 
@@ -93,11 +93,20 @@ def test_cyclegan_rows_and_weight_sliders(qtbot, make_window):
     assert "cycle error" in panel.caption.text()
 
 
-def test_restart_drops_the_previous_runs_connection(qtbot, make_window):
+def test_a_new_run_ends_the_previous_runs_session_and_answers_alone(qtbot, make_window):
     w = make_window("text2img-digits", train__steps=6, train__preview_every=3,
                     train__device="cpu")
+    processes = []
     for _ in range(2):
         w.controls.start_btn.click()
-        qtbot.waitUntil(lambda: w.controller.state == "running", timeout=60000)
+        qtbot.waitUntil(lambda: w.run.state == "running", timeout=60000)
+        processes.append(w.run.transport.process)
         wait_idle(qtbot, w)
-    assert len(w.view._connections) == 1
+    assert not processes[0].is_alive() and processes[1].is_alive()  # the second lingers
+    answers = []
+    w.run.event.connect(lambda e: e.kind == "preview" and "caption" in str(e.data["preview"].get(
+        "kind", "")) and answers.append(e))
+    w.view.panel.text.setText("the digit two")
+    w.view.panel.go.click()
+    qtbot.waitUntil(lambda: w.view.panel.caption_result["text"] == "the digit two",
+                    timeout=30000)

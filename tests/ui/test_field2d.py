@@ -1,11 +1,13 @@
-"""The 2-D field panel and the GAN sample panel, alone and driven by a real training worker:
-layers, single steps, slow motion, drawing a distribution, live hyperparameter changes,
-and generating one class from a conditional model."""
+"""The 2-D field panel and the GAN sample panel, alone and driven by a real run in its
+training process (through the GAN view and its run handle): layers, single steps, slow
+motion, drawing a distribution, live hyperparameter changes, and generating one class from a
+conditional model."""
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
+import shiboken6  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
@@ -16,7 +18,7 @@ from studio.config import RunConfig  # noqa: E402
 from studio.core.engines import make_engine  # noqa: E402
 from studio.ui.panels.field2d import MIN_DRAWN, Field2DPanel  # noqa: E402
 from studio.ui.panels.samples import SamplePanel  # noqa: E402
-from studio.ui.worker import TrainingController  # noqa: E402
+from studio.core.rundir import load_checkpoint  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -31,34 +33,49 @@ def ring_cfg(steps=100_000) -> RunConfig:
 
 
 def show(qtbot, w):
-    qtbot.addWidget(w)
+    qtbot.held(w)
     w.resize(700, 600)
     w.show()
     qtbot.waitExposed(w)
     return w
 
 
+@pytest.fixture(autouse=True)
+def _held(qtbot, held):
+    qtbot.held = held  # show() keeps what it shows alive until the test's teardown
+
+
 @pytest.fixture
-def running(qtbot, thread_worker):
-    """A worker training gan on ring8 in its thread (the tests look into its engine), with the
-    field panel connected."""
-    panel = show(qtbot, Field2DPanel())
-    ctl = TrainingController()
+def running(qtbot, tmp_path):
+    """gan on ring8 training in its process, shown by the GAN view as the window shows it."""
+    from studio.ui.views import make_view
+
+    view = make_view(ring_cfg())
+    panel = view.field
+    show(qtbot, view.widget)
     previews = []
+    view.handle.event.connect(view.on_event)
+    view.handle.event.connect(lambda e: e.kind == "preview" and previews.append(e.data["preview"]))
+    view.handle.start(ring_cfg(), tmp_path / "run")
+    qtbot.waitUntil(lambda: panel.updates > 0, timeout=60000)
+    yield panel, view.handle, previews, tmp_path
+    view.close()
+    # Deleted now: left to the next test's event loop, the view's pyqtgraph items could be
+    # collected first (this frame holds them in a cycle), their C++ halves still asked to paint.
+    shiboken6.delete(view.widget)
 
-    def connect(worker):
-        panel.connect_worker(worker, ctl)
-        worker.preview.connect(previews.append)
 
-    worker = ctl.start(ring_cfg(), connect=connect)
-    qtbot.waitUntil(lambda: panel.updates > 0, timeout=20000)
-    yield panel, ctl, worker, previews
-    ctl.wait()
+def pause(qtbot, run):
+    run.pause(True)
+    qtbot.waitUntil(lambda: run.state == "paused", timeout=10000)
 
 
-def pause(qtbot, ctl):
-    ctl.pause()
-    qtbot.waitUntil(lambda: ctl.state == "paused", timeout=10000)
+def saved(qtbot, run, path):
+    """The run's state now, as a checkpoint it writes on request."""
+    with qtbot.waitSignal(run.event, timeout=20000,
+                          check_params_cb=lambda e: e.kind == "saved" and e.data["path"] == str(path)):
+        run.request("save", str(path))
+    return load_checkpoint(path)
 
 
 def test_field_layers_show_the_engines_field_and_toggle(qtbot):
@@ -94,40 +111,40 @@ def test_field_layers_show_the_engines_field_and_toggle(qtbot):
 
 
 def test_single_steps_while_paused(qtbot, running):
-    panel, ctl, worker, previews = running
-    pause(qtbot, ctl)
-    e = worker.engine
-    step, d_before, g_before = e.step_count, e.D.state_dict(), e.G.state_dict()
-    d_before = {k: v.clone() for k, v in d_before.items()}
-    g_before = {k: v.clone() for k, v in g_before.items()}
-    # Waits poll from this thread: a waitSignal on the worker's own signals would run its
-    # slot in the worker's thread.
+    panel, run, previews, tmp = running
+    pause(qtbot, run)
+    before = saved(qtbot, run, tmp / "0.pt")
+    step = before["step"]
+
+    def changed(a, b, net):
+        return not all(torch.equal(v, b["engine"][net][k]) for k, v in a["engine"][net].items())
     n = panel.updates
-    qtbot.mouseClick(panel.d_btn, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.d_btn, Qt.MouseButton.LeftButton)  # one D update
     qtbot.waitUntil(lambda: panel.updates > n, timeout=10000)
-    assert e.step_count == step
-    assert all(torch.equal(v, e.G.state_dict()[k]) for k, v in g_before.items())
-    assert not all(torch.equal(v, e.D.state_dict()[k]) for k, v in d_before.items())
-    assert worker.history["loss_d"][-1] == pytest.approx(float(e._last["loss_d"]))
+    after_d = saved(qtbot, run, tmp / "d.pt")
+    assert after_d["step"] == step and changed(before, after_d, "D")
+    assert not changed(before, after_d, "G")
     n = panel.updates
-    qtbot.mouseClick(panel.g_btn, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.g_btn, Qt.MouseButton.LeftButton)  # one G update: a step
     qtbot.waitUntil(lambda: panel.updates > n, timeout=10000)
-    assert e.step_count == step + 1
+    after_g = saved(qtbot, run, tmp / "g.pt")
+    assert after_g["step"] == step + 1 and changed(after_d, after_g, "G")
+    assert not changed(after_d, after_g, "D")
     n = panel.updates
     qtbot.mouseClick(panel.both_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.updates > n, timeout=10000)
-    assert e.step_count == step + 2
     assert panel.last["step"] == step + 2
-    assert ctl.state == "paused"
+    assert saved(qtbot, run, tmp / "both.pt")["step"] == step + 2
+    assert run.state == "paused"
 
 
 def test_slow_motion_pauses_and_steps_on_a_timer(qtbot, running):
-    panel, ctl, worker, _ = running
+    panel, run, _, _ = running
     panel.slow_rate.setValue(30)
     panel.slow.setChecked(True)
-    qtbot.waitUntil(lambda: ctl.state == "paused", timeout=10000)
-    start = worker.engine.step_count
-    qtbot.waitUntil(lambda: worker.engine.step_count >= start + 3, timeout=10000)
+    qtbot.waitUntil(lambda: run.state == "paused", timeout=10000)
+    start = panel.last["step"]
+    qtbot.waitUntil(lambda: panel.last["step"] >= start + 3, timeout=10000)
     panel.slow.setChecked(False)
     assert not panel.slow_timer.isActive()
 
@@ -152,8 +169,8 @@ def drag(qtbot, panel: Field2DPanel, path):
 
 
 def test_drawing_a_distribution_and_training_on_it(qtbot, running):
-    panel, ctl, worker, _ = running
-    pause(qtbot, ctl)
+    panel, run, _, _ = running
+    pause(qtbot, run)
     (x0, x1), (y0, y1) = panel.vb.viewRange()
     panel.draw_check.setChecked(True)
     # A horizontal stroke across the upper half of the view.
@@ -168,10 +185,10 @@ def test_drawing_a_distribution_and_training_on_it(qtbot, running):
     with qtbot.waitSignal(panel.points_drawn, timeout=2000) as sig:
         qtbot.mouseClick(panel.train_btn, Qt.MouseButton.LeftButton)
     np.testing.assert_array_equal(sig.args[0], pts)
-    qtbot.waitUntil(lambda: worker.engine.data.name == "drawing", timeout=10000)
-    assert len(worker.engine.data) == len(pts)
+    # The run answers with a preview of the drawing: its real points are the drawn ones.
+    qtbot.waitUntil(lambda: np.isin(panel.last["real"], pts).all(), timeout=10000)
     n = panel.updates
-    ctl.resume()
+    run.pause(False)
     qtbot.waitUntil(lambda: panel.updates > n + 1, timeout=20000)
     np.testing.assert_allclose(np.sort(panel.last["real"][:, 1]).mean(), y, atol=0.1 * (y1 - y0))
     panel.clear_drawing()
@@ -179,15 +196,16 @@ def test_drawing_a_distribution_and_training_on_it(qtbot, running):
 
 
 def test_live_hyperparameter_change_takes_effect_at_the_next_step(qtbot, running):
-    panel, ctl, worker, previews = running
+    panel, run, previews, tmp = running
     new = ring_cfg()
     new.set("gan.lr_d", 3e-3)
     new.set("gan.loss", "lsgan")
     new.set("gan.d_steps", 2)
-    worker.request_hyperparameters(new)
-    e = worker.engine
-    qtbot.waitUntil(lambda: e.cfg.gan.loss == "lsgan", timeout=10000)
-    assert e.opt_d.param_groups[0]["lr"] == 3e-3 and e.cfg.gan.d_steps == 2
+    new.set("gan.lr_decay_from", 1.0)
+    run.request("hyper", new)
+    ck = saved(qtbot, run, tmp / "now.pt")  # answered after the change, in order
+    assert ck["config"].gan.loss == "lsgan" and ck["config"].gan.d_steps == 2
+    assert ck["engine"]["opt_d"]["param_groups"][0]["lr"] == pytest.approx(3e-3)
     n = len(previews)
     qtbot.waitUntil(lambda: len(previews) > n + 1, timeout=20000)
     assert previews[-1]["field"]["heat_label"] == "D score (lsgan)"

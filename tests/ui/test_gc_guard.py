@@ -7,7 +7,7 @@ import threading
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from studio.ui import gc_guard  # noqa: E402
-from studio.ui.worker import TrainingController  # noqa: E402
+from studio.ui.run.handle import RunHandle  # noqa: E402
 
 
 class Cyclic:
@@ -21,7 +21,7 @@ class Cyclic:
 
 
 def test_cycles_are_freed_by_the_gui_thread_while_another_thread_allocates(qtbot):
-    TrainingController()  # what every window creates
+    RunHandle()  # what every window's view creates
     assert not gc.isenabled()
     Cyclic.freed_in.clear()
     for _ in range(50):

@@ -39,7 +39,9 @@ ALLOWED = {
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", text).replace("&&", "&").strip()
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text).replace("&&", "&")).strip()
 
 
 def texts(root: QWidget) -> set[str]:
@@ -123,7 +125,7 @@ def windows(qtbot, english):
     yield make
     for w in made:
         if shiboken6.isValid(w):
-            w.controller.wait()
+            w.run.close()
             w.close()
             w.deleteLater()
 
@@ -141,7 +143,7 @@ def train_briefly(qtbot, w, steps: int = 4) -> None:
     set_field_text(w.controls, "train.preview_every", "1")
     set_field_text(w.controls, "train.device", "cpu")
     w.controls.start_btn.click()
-    qtbot.waitUntil(lambda: w.controller.state == "idle" and w.step >= steps, timeout=60000)
+    qtbot.waitUntil(lambda: w.run.state == "idle" and w.step >= steps, timeout=60000)
 
 
 def test_every_visible_text_is_translated_and_english_returns(qtbot, windows):
@@ -191,7 +193,7 @@ def test_every_visible_text_is_translated_and_english_returns(qtbot, windows):
     en = switch(qtbot, windows, zh, "en")
     assert i18n.current() == "en" and settings.get("language") == "en"
     assert texts(en) == before
-    en.controller.wait()
+    en.run.close()
 
 
 def test_switching_during_a_run_waits_for_the_stop_and_keeps_the_run(qtbot, windows):
@@ -204,10 +206,10 @@ def test_switching_during_a_run_waits_for_the_stop_and_keeps_the_run(qtbot, wind
     replaced = []
     w.replaced.connect(replaced.append)
     w.set_language("zh_CN")
-    assert w.controller.state != "idle" and not replaced  # the run goes on
+    assert w.run.state != "idle" and not replaced  # the run goes on
     assert "when the run stops" in w.statusBar().currentMessage()  # still in English
     with qtbot.waitSignal(w.replaced, timeout=30000):
-        w.controller.stop()
+        w.run.stop()
     new = replaced[0]
     windows.made.append(new)
     assert new.controls.start_btn.text() == "开始"

@@ -178,7 +178,7 @@ def test_ae_has_no_posterior_ellipse(qtbot, compare):
 
 
 def test_compare_view_decodes_the_same_codes_with_both(qtbot, compare):
-    view = show(qtbot, VAECompareView(compare))
+    view = show(qtbot, VAECompareView(compare.models))
     with qtbot.waitSignal(view.refreshed, timeout=10000):
         view.refresh()
     ae, vae = view.rows["ae"].image, view.rows["vae"].image

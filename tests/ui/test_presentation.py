@@ -20,7 +20,7 @@ def window(qtbot):
     w.show()
     yield w
     w.presentation.leave()
-    w.controller.wait()
+    w.run.close()
 
 
 def test_enter_and_leave_restore_the_window(qtbot, window):
@@ -47,14 +47,14 @@ def test_keys_play_pause_step_reset_and_choose_presets(qtbot, window):
     qtbot.keyClick(w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.step >= 20, timeout=30000)
     qtbot.keyClick(w, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: w.controller.state == "paused", timeout=10000)
+    qtbot.waitUntil(lambda: w.run.state == "paused", timeout=10000)
     before = w.step
     qtbot.keyClick(w, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: w.step == before + 1, timeout=10000)
     w.presentation.update_lesson()
     assert w.presentation.panel.title.text()  # the sidebar speaks of the run
     qtbot.keyClick(w, Qt.Key.Key_R)
-    assert w.controller.state == "idle"
+    assert w.run.state == "idle"
     assert w.controls.cfg == PRESETS["gan-ring8"].config()  # the preset again
     qtbot.keyClick(w, Qt.Key.Key_3)
     assert w.controls.preset.currentText() == list(__import__("studio.presets").presets.PRESETS)[2]

@@ -42,7 +42,7 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.show()
     yield w
-    w.controller.wait()
+    w.run.close()
 
 
 @pytest.fixture
@@ -275,7 +275,7 @@ def test_runs_list_is_filled_when_first_opened_and_keeps_opened_runs(qtbot, fini
     w.runs.open_run(elsewhere)  # opened from File > Recent runs or a follow: listed too
     assert str(elsewhere) in w.runs.run_paths()
     assert w.runs.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) == str(elsewhere)
-    w.controller.wait()
+    w.run.close()
 
 
 def test_gallery_and_main_py_presets_show_the_same_measured_time(qtbot, window, monkeypatch,

@@ -52,7 +52,7 @@ def test_long_run_memory_flat_and_window_responsive(qtbot):
             baseline = max(samples)
     tick.stop()
     end_step, points = w.step, w.losses.point_count()
-    w.controller.wait()
+    w.run.close()
     assert end_step > first_step + 100 and points >= end_step - 50  # the curves kept up
     assert w.view.samples.updates > 10 and w.view.field.updates > 10  # previews kept coming
     assert max(samples[len(samples) // 2:]) - baseline < 60, samples  # MB: no leak per step

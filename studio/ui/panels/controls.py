@@ -13,70 +13,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
                                QLabel, QLineEdit, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
-from ...config import ConfigError, RunConfig
+from ...config import ConfigError, RunConfig, label as field_label
+from ...families import FAMILIES
 from ...presets import PRESETS
 from ..elided import ElidedLabel
 from ..i18n import config_reason, config_text
 
-# The settings shown for each model family, in order. Keys not listed keep their values.
-FORM_KEYS = {
-    "gan": ["data.name", "data.path", "data.image_size", "gan.arch", "gan.conditional",
-            "gan.latent_dim", "gan.hidden", "gan.layers", "gan.width", "gan.embed_dim",
-            "gan.loss", "gan.lr_g", "gan.lr_d", "gan.beta1", "gan.beta2", "train.batch_size",
-            "gan.d_steps", "gan.label_smoothing", "gan.instance_noise",
-            "gan.instance_noise_steps", "gan.r1_gamma", "gan.gp_weight", "gan.pack",
-            "gan.spectral_norm", "gan.minibatch_std", "train.steps", "train.seed",
-            "train.device", "train.precision", "train.compile", "train.preview_every"],
-    "vae": ["data.name", "data.path", "data.image_size", "vae.arch", "vae.latent_dim", "vae.hidden",
-            "vae.recon", "vae.beta", "vae.warmup_steps", "vae.conditional", "vae.lr",
-            "train.batch_size", "train.steps", "train.seed", "train.device",
-            "train.precision", "train.compile", "train.preview_every"],
-    "gmm": ["data.name", "data.path", "data.n_points", "gmm.k", "gmm.covariance_type", "gmm.init",
-            "gmm.reg_covar", "gmm.tol", "train.steps", "train.seed"],
-}
-# The CycleGAN loss weights are set by sliders in its panel.
-FORM_KEYS["cyclegan"] = ["data.name", "data.path", "data.image_size", "cyclegan.width",
-                         "cyclegan.blocks", "cyclegan.d_width", "cyclegan.d_layers",
-                         "cyclegan.lr", "cyclegan.beta1", "cyclegan.pool_size",
-                         "train.batch_size", "train.steps", "train.seed", "train.device",
-                         "train.precision", "train.compile", "train.preview_every"]
-FORM_KEYS["text2img"] = ["data.name", "data.image_size", "text2img.latent_dim", "text2img.width",
-                         "text2img.word_dim", "text2img.text_dim", "text2img.cond_dim",
-                         "text2img.lr_g", "text2img.lr_d", "text2img.beta1", "text2img.match_weight",
-                         "train.batch_size", "train.steps", "train.seed", "train.device",
-                         "train.precision", "train.compile", "train.preview_every"]
-FORM_KEYS["ae"] = [k for k in FORM_KEYS["vae"] if k not in ("vae.beta", "vae.warmup_steps")]
-FORM_KEYS["ae-vs-vae"] = FORM_KEYS["vae"]
-LABELS = {
-    "data.name": "Data set", "gan.latent_dim": "Latent dim", "gan.hidden": "Hidden width",
-    "gan.layers": "Hidden layers", "gan.lr_g": "Learning rate G", "gan.lr_d": "Learning rate D",
-    "gan.beta1": "Adam beta1", "gan.beta2": "Adam beta2", "train.batch_size": "Batch size",
-    "gan.d_steps": "D steps per G step",
-    "gan.lr_decay_from": "Learning rates fall from", "train.steps": "Steps", "train.seed": "Seed",
-    "train.device": "Device", "train.preview_every": "Preview every",
-    "train.precision": "Precision", "train.compile": "Compile (torch.compile)",
-    "data.image_size": "Image size", "data.path": "Your data file", "data.n_points": "Points", "vae.arch": "Architecture",
-    "vae.latent_dim": "Latent dim", "vae.hidden": "Hidden width", "vae.recon": "Reconstruction",
-    "vae.beta": "Beta (KL weight)", "vae.warmup_steps": "Beta warm-up steps",
-    "vae.conditional": "Conditional (label)", "vae.lr": "Learning rate",
-    "gmm.k": "Components K", "gmm.covariance_type": "Covariance", "gmm.init": "Initialisation",
-    "gmm.reg_covar": "reg_covar", "gmm.tol": "Tolerance",
-    "data.path": "Own data (file/folder)", "gan.arch": "Architecture",
-    "gan.conditional": "Conditional (label)", "gan.width": "Conv width (DCGAN)",
-    "gan.embed_dim": "Label embedding (0 = one-hot)", "gan.loss": "Loss",
-    "gan.label_smoothing": "Label smoothing", "gan.instance_noise": "Instance noise",
-    "gan.instance_noise_steps": "Noise fade steps", "gan.r1_gamma": "R1 penalty",
-    "gan.gp_weight": "Gradient penalty", "gan.pack": "Packing (PacGAN)",
-    "gan.spectral_norm": "Spectral norm (D)", "gan.minibatch_std": "Minibatch std (D)",
-    "cyclegan.width": "Generator width", "cyclegan.blocks": "Residual blocks",
-    "cyclegan.d_width": "Discriminator width", "cyclegan.d_layers": "D layers (patch size)",
-    "cyclegan.lr": "Learning rate", "cyclegan.beta1": "Adam beta1",
-    "cyclegan.pool_size": "Image pool size", "text2img.latent_dim": "Noise dim",
-    "text2img.width": "Conv width", "text2img.word_dim": "Word embedding",
-    "text2img.text_dim": "Caption embedding", "text2img.cond_dim": "Caption to G/D",
-    "text2img.lr_g": "Learning rate G", "text2img.lr_d": "Learning rate D + text",
-    "text2img.beta1": "Adam beta1", "text2img.match_weight": "Matching loss weight",
-}
 INVALID_STYLE = "border: 2px solid #d33; background: #fff0f0;"
 LABEL_EMS = 13  # a form label is at most this many "m" wide; longer ones end in "…"
 FIELD_CHARS = 8  # a choice box asks for room for this many characters, not its longest choice
@@ -170,7 +112,7 @@ class ControlPanel(QWidget):
             self.preset.setCurrentText(preset)
         self.model.blockSignals(True)
         self.model.clear()
-        self.model.addItems([m for m in FORM_KEYS])
+        self.model.addItems(list(FAMILIES))
         self.model.setCurrentText(cfg.model)
         self.model.blockSignals(False)
         self._build_form()
@@ -183,7 +125,7 @@ class ControlPanel(QWidget):
             self.form.removeRow(0)
         self.fields = {}
         self.reasons = {}
-        for key in FORM_KEYS.get(self.cfg.model, []):
+        for key in FAMILIES[self.cfg.model].form:
             _, f = self.cfg.field_info(key)
             value = self.cfg.get(key)
             meta = f.metadata
@@ -211,7 +153,7 @@ class ControlPanel(QWidget):
             w.setProperty("help", tip)
             w.setObjectName(key)
             self.fields[key] = w
-            label = ElidedLabel(config_text(LABELS.get(key, key)), max_ems=LABEL_EMS)
+            label = ElidedLabel(config_text(field_label(key)), max_ems=LABEL_EMS)
             label.setToolTip(f"{label.text()}\n\n{tip}")
             label.setBuddy(w)
             self.form.addRow(label, w)
@@ -249,7 +191,7 @@ class ControlPanel(QWidget):
             self.reasons[key].setText(config_reason(reason) if reason else "")
             self.form.setRowVisible(self.reasons[key], bool(reason))
         self.error_label.setText("\n".join(
-            self.tr("%1: %2").replace("%1", config_text(LABELS.get(k, k))).replace(
+            self.tr("%1: %2").replace("%1", config_text(field_label(k))).replace(
                 "%2", config_reason(r)) for k, r in self.errors.items()))
         self._update_buttons()
         self.config_changed.emit(self.cfg)

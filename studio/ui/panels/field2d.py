@@ -161,20 +161,6 @@ class Field2DPanel(QWidget):
         lay.addWidget(self.caption)
         self._update_draw_buttons()
 
-    # -- wiring ------------------------------------------------------------------------------------
-    def connect_worker(self, worker, controller=None) -> None:
-        """Hook the panel to a TrainingWorker (and its controller, for slow motion's pause).
-
-        Requests are direct calls: the worker's thread is busy training and runs no event
-        loop, so queued calls would wait until the run ends.
-        """
-        direct = Qt.ConnectionType.DirectConnection
-        self.step_requested.connect(worker.request_step, direct)
-        self.points_drawn.connect(worker.request_points, direct)
-        worker.preview.connect(self.show_field)
-        if controller is not None:
-            self.slow_motion_changed.connect(controller.pause)
-
     # -- showing ------------------------------------------------------------------------------------
     def show_field(self, p: dict) -> None:
         """Show a field dict, or the "field" inside an engine preview (others are ignored)."""

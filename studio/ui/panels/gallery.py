@@ -287,7 +287,7 @@ def show_gallery(win) -> GalleryDialog:
         win.load_preset(name)
         if win.controls.preset.currentText() == name:
             loaded = (QCoreApplication.translate("GalleryDialog", "Loaded %1: press Start")
-                      if win.view.uses_worker else QCoreApplication.translate(
+                      if win.view.run_controls else QCoreApplication.translate(
                           "GalleryDialog", "Loaded %1: press E-step, M-step or Play"))
             win.statusBar().showMessage(loaded.replace("%1", card_text(PRESETS[name])[0]), 8000)
         else:  # load_preset refuses while a run is going

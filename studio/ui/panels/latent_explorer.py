@@ -187,8 +187,11 @@ class LatentExplorer(QWidget):
             outer.addWidget(strip)
 
     # -- data ----------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Re-encode the data set (call after training steps); keeps the current code."""
+    def refresh(self, model=None) -> None:
+        """Re-encode the data set (call after training steps), or show `model`'s (a newer
+        copy of the same model); keeps the current code."""
+        if model is not None:
+            self.model = model
         self.data = self.model.encode_dataset()
         moved = False
         if not self._axes_chosen and self.dim > 2:  # the busiest dimensions, as they change

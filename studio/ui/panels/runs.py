@@ -20,27 +20,20 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QPushButton, QSplitter,
 from ...core.follow import RunFollower, Update, find_runs, summarize
 from .. import settings, theme
 from ..flow import FlowLayout
-from ..views import GAN_CURVES, VAE_CURVES, VAEView, View
+from ...families import FAMILIES
 from .losses import LossPanel
 
-GMM_CURVES = [(0, "log_likelihood", "log-likelihood", "#1f77b4"), (1, "bic", "BIC", "#d62728"),
-              (1, "aic", "AIC", "#9467bd")]
-GMM_TITLES = (("Log-likelihood", "per point"), ("Model selection", "score"))
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e1a100"]
 
 
 def curves_for(model: str, columns: list[str]):
     """(curves, titles) for the loss panel: the family's own curves among the columns, or
     the first few columns in one plot for a family the panel does not know."""
-    if model == "gmm":
-        table, titles = GMM_CURVES, GMM_TITLES
-    elif model in ("ae", "vae", "ae-vs-vae"):
-        table, titles = VAE_CURVES, VAEView.titles
-    else:
-        table, titles = GAN_CURVES, View.titles
-    curves = [c for c in table if c[1] in columns]
-    if curves:
-        return curves, titles
+    f = FAMILIES.get(model)
+    if f is not None:
+        curves = [(c.plot, c.key, c.label, c.colour) for c in f.curves if c.key in columns]
+        if curves:
+            return curves, f.plots
     names = [c for c in columns if c != "step"][:len(PALETTE)]
     return [(0, n, n, colour) for n, colour in zip(names, PALETTE)], (("Metrics", "value"),)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -170,10 +170,6 @@ class SamplePanel(QWidget):
         self.gen_view.show()
         self.gen_caption.setText(self.tr("Label %1 · step %2").replace("%1", str(p["label_name"]))
                                  .replace("%2", f"{p.get('step', 0):,}"))
-
-    def connect_worker(self, worker) -> None:
-        """Generate requests go straight to the worker's queue (its thread runs no event loop)."""
-        self.generate_requested.connect(worker.request_generate, Qt.ConnectionType.DirectConnection)
 
     def reset(self) -> None:
         self._ranged = False

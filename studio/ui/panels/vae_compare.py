@@ -1,8 +1,8 @@
 """Compare mode: the AE's and the VAE's latent spaces side by side, and the same random
 codes z ~ N(0, I) decoded by both (the VAE's decodes look like digits; the AE's often not).
 
-Takes the "ae-vs-vae" engine (anything whose `models` maps "ae" and "vae" to objects with
-the LatentModel calls); `refresh()` re-encodes both spaces and redraws the shared codes.
+Takes `models`, mapping "ae" and "vae" to objects with the explorer's calls (the training
+process's latent snapshots); `refresh(models)` shows newer copies and redraws the codes.
 """
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ N_CODES = 12
 class VAECompareView(QWidget):
     refreshed = Signal()
 
-    def __init__(self, engine, parent=None, seed: int = 0):
+    def __init__(self, models: dict, parent=None, seed: int = 0):
         super().__init__(parent)
-        self.models = {name: engine.models[name] for name in ("ae", "vae")}
+        self.models = {name: models[name] for name in ("ae", "vae")}
         self.rng = np.random.default_rng(seed)
         self.explorers = {name: LatentExplorer(m, title=self.tr("%1 latent space").replace(
                               "%1", name.upper()), compact=True)
@@ -56,8 +56,10 @@ class VAECompareView(QWidget):
             labels = np.arange(N_CODES) % m.num_classes if m.conditional else None
             self.rows[name].set(tile(m.decode(self.codes, labels), N_CODES))
 
-    def refresh(self) -> None:
-        for ex in self.explorers.values():
-            ex.refresh()
+    def refresh(self, models: dict | None = None) -> None:
+        if models is not None:
+            self.models = {name: models[name] for name in self.models}
+        for name, ex in self.explorers.items():
+            ex.refresh(self.models[name])
         self._draw_codes()
         self.refreshed.emit()

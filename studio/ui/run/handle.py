@@ -10,6 +10,7 @@ the next run starts or the handle is closed.
 from __future__ import annotations
 
 import os
+import threading
 
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -21,9 +22,34 @@ PREVIEW_INTERVAL = 0.2  # seconds: previews due more often than this wait (fast 
 _threads = max(1, (os.cpu_count() or 2) - 1)  # intra-op threads a run may use (preload_torch)
 
 
-def set_threads(n: int) -> None:
-    global _threads
-    _threads = n
+_preload: threading.Thread | None = None
+_stuck: list = []  # relays of runs that did not end when closed (kept, never deleted)
+
+
+def preload_torch(threads: int) -> None:
+    """Import torch in a background thread (1-2 s; the window is shown meanwhile) and start
+    the training processes' fork server; runs wait for it (`wait_for_torch`). `threads`:
+    intra-op threads a run may use (a core is left to the GUI thread: OpenMP threads that
+    spin against the painter slow small models down many times over)."""
+    global _preload, _threads
+    _threads = threads
+
+    def load() -> None:
+        import torch
+
+        torch.set_num_threads(threads)
+        if IN_PROCESS:
+            from ...core.transport import warm_up
+
+            warm_up()
+
+    _preload = threading.Thread(target=load, name="preload-torch")
+    _preload.start()
+
+
+def wait_for_torch() -> None:
+    if _preload is not None:
+        _preload.join()
 
 
 class _Relay(QThread):
@@ -109,6 +135,7 @@ class RunHandle(BaseHandle):
         if self.state != "idle":
             raise RuntimeError("a run is already going; stop it first")
         self.close()
+        wait_for_torch()
         self.transport = make_transport(cfg, run_dir, mode, resume, _threads, PREVIEW_INTERVAL,
                                         IN_PROCESS)
         self.relay = _Relay(self.transport)
@@ -180,7 +207,10 @@ class RunHandle(BaseHandle):
             self._set_state("stopping")
         ok = transport.end(timeout_s)
         if relay is not None:
-            ok = relay.wait(int(timeout_s * 1000)) and ok
-            relay.deleteLater()
+            if relay.wait(int(timeout_s * 1000)):
+                relay.deleteLater()
+            else:  # a thread run stuck in a step: never delete a running QThread (it aborts)
+                _stuck.append(relay)
+                ok = False
         self._set_state("idle")
         return ok
