@@ -304,7 +304,8 @@ def load_run(run_dir, device: str = "cpu"):
     ck = load_checkpoint(run_dir)
     cfg = ck["config"]
     cfg.train.device = device
-    engine = make_engine(cfg, pick_device(device), memory="model")
+    # From the checkpoint alone where it keeps what the model needs from its data.
+    engine = make_engine(cfg, pick_device(device), memory="model", reference=ck["data"])
     restore_engine(engine, ck)
     return cfg, engine
 

@@ -24,11 +24,11 @@ def child(row: str, keep: bool, steps: int) -> None:
         assert keep_freed_memory(), "not glibc: nothing to compare"
     import torch
 
-    from studio.bench import LimitGAN, LimitVAE, row_config
+    from studio.bench import Limit, row_config
 
     torch.set_num_threads(1)
     cfg = row_config(row, "cpu")
-    loop = (LimitVAE if cfg.model == "vae" else LimitGAN)(cfg)
+    loop = Limit(cfg)
     loop.run(3)  # warm-up
     f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     examples, seconds = loop.run(steps)

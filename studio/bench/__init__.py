@@ -29,12 +29,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .loops import AtThreads, Child, LimitGAN, LimitVAE, Runner, Window, sync
+from .loops import AtThreads, Child, Limit, Runner, Window, sync
 from .rows import QUICK_ROWS, ROWS, TINY_ENV, default_threads, has_qt, row_config
 from .table import format_table
 
 __all__ = ["run_bench", "bench_training_row", "main", "format_table", "row_config", "ROWS",
-           "LimitGAN", "LimitVAE", "Runner", "default_threads"]
+           "Limit", "Runner", "default_threads"]
 
 
 # -- measuring ------------------------------------------------------------------------------------
@@ -52,23 +52,20 @@ def _settings(quick: bool) -> dict:
 def bench_training_row(name: str, device: str, threads: int, s: dict,
                        say=lambda msg: None, window: bool = True) -> dict:
     cfg = row_config(name, device)
-    limit_cls = LimitVAE if cfg.model == "vae" else LimitGAN
     loops: dict = {}
-    # The in-process loops (a, b) run at `threads`, as the window's and the script's do. Left
-    # at torch's default (a row timed alone, not through run_bench), the 2-D limit loop ran
-    # ~40% slower in most rounds: its small products were split over two threads, one of
-    # them spinning beside the loop.
+    # The in-process loops (a, b) run at `threads`, as the window's and the script's do
+    # (at torch's default, small products split over threads that spin: NOTES.md).
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        loops["a"] = limit_cls(cfg)
+        loops["a"] = Limit(cfg)
         loops["b"] = Runner(cfg)
         if window:
             loops["c"] = Window(name, device, threads)
         loops["d"] = Child("studio.bench.script", name, device, threads)
         other = os.cpu_count() or 1  # torch's own default: one thread per core
         if other != threads and device == "cpu":
-            loops["a_threads"] = AtThreads(limit_cls(cfg), other, 3 * s["seconds"] + 1)
+            loops["a_threads"] = AtThreads(Limit(cfg), other, 3 * s["seconds"] + 1)
         # Warm-up (allocator, first-call costs, DataLoader workers), and a segment length that
         # lasts about s["seconds"] for the limit loop.
         n = 2

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 from .rows import row_config
 
@@ -42,53 +41,17 @@ class _Loop:
         """The in-process loops hold nothing to free."""
 
 
-class LimitGAN(_Loop):
-    """The engine's G, D, optimisers and on-device data, and its step's arithmetic (one D pass
-    over real and fake where the engine makes one; only G's gradients in G's update); one D
-    and one G update, nothing else."""
+class Limit(_Loop):
+    """The engine's own step with nothing measured (Engine.measure off): its networks,
+    optimisers and on-device data, one D and one G update (or one VAE update), no metrics,
+    diagnostics, previews or logging."""
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self.engine.measure = False
 
     def step(self) -> None:
-        e, bs = self.engine, self.bs
-        real = e._real_batch(bs)[0]
-        if e.fast_now():  # the engine's hand-written gradients (gan_mlp_fast), no metrics
-            fake = e.fast.generate(e._noise(bs))
-            e.fast.d_grads(real, fake, e.cfg.gan.loss, 0.0)
-            e.opt_d.step()
-            e.fast.g_grads(fake, fake, e.cfg.gan.loss)
-            e.opt_g.step()
-            return
-        with e.amp():
-            fake = e.G(e._noise(bs))
-            if e.joint_d:
-                logit_real, logit_fake = e.D(torch.cat([real, fake.detach()])).float() \
-                    .tensor_split(2)
-            else:
-                logit_real, logit_fake = e.D(real).float(), e.D(fake.detach()).float()
-            loss_d = e.loss.d(logit_real, logit_fake)
-        e.opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        e.opt_d.step()
-        with e.amp():
-            loss_g = e.loss.g(e.D(fake).float())
-        e.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward(inputs=e._g_params)
-        e.opt_g.step()
-
-
-class LimitVAE(_Loop):
-    def step(self) -> None:
-        e, m = self.engine, self.engine.model
-        x = e.data.x[e.data.batch_indices(self.bs, e.gen)]
-        with m.amp():
-            mu, logvar = m.encode(x)
-            z = mu.float() + (0.5 * logvar.float()).exp() * e._randn(len(x), m.latent_dim)
-            recon = F.binary_cross_entropy_with_logits(m.logits(z).float(), x,
-                                                       reduction="sum") / len(x)
-            kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1).mean()
-            loss = recon + e.beta_now() * kl
-        m.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        m.opt.step()
+        self.engine.step()
 
 
 class AtThreads:

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from ..config import ConfigError, RunConfig
+from .data.reference import reference_for, reference_problem
 
 FORMAT_VERSION = 1
 REQUIRED = ("format_version", "config", "step", "engine", "history")
@@ -85,6 +86,7 @@ def save_checkpoint(path, cfg: RunConfig, engine,
         # (np.array reads an array("d") as one block of memory, a list float by float.)
         "history": {k: torch.from_numpy(np.array(v, dtype=np.float64))
                     for k, v in (history or {}).items()},
+        "data": reference_for(engine),  # so that the model samples without its data file
     }
     buf = io.BytesIO()
     torch.save(state, buf)
@@ -111,6 +113,7 @@ class Snapshot:
     def __init__(self, engine):
         self.step_count = int(engine.step_count)
         self._state = _copy_tensors(engine.state_dict())
+        self._data_reference = (None, reference_for(engine))
 
     def state_dict(self) -> dict:
         return self._state
@@ -239,7 +242,7 @@ def load_checkpoint(path) -> dict:
     """Read and check a checkpoint (a file, or a run directory holding checkpoint.pt).
 
     Returns {"config": RunConfig, "step": int, "engine": dict, "history": {name: [float]},
-    "path": Path}. Raises CheckpointError with one line for anything malformed: not a
+    "path": Path, "data": the data reference (core.data.reference) or None}. Raises CheckpointError with one line for anything malformed: not a
     torch file, objects that are not tensors, missing parts, a step that is not a whole
     number >= 0, a malformed history, an engine state without the checkpoint's step, a
     config that fails validation, or a model too large for this machine's memory."""
@@ -270,8 +273,11 @@ def load_checkpoint(path) -> dict:
     if _whole(engine["step"]) != step:
         raise CheckpointError(f"{path}: its engine state is at step {_show(engine['step'])}, "
                               f"the checkpoint at step {step}")
+    data = state.get("data")  # older checkpoints have none: the model then needs its data
+    if data is not None and reference_problem(data):
+        raise CheckpointError(f"{path}: {reference_problem(data)}")
     return {"config": cfg, "step": step, "engine": engine,
-            "history": _history(path, state["history"]), "path": path}
+            "history": _history(path, state["history"]), "path": path, "data": data}
 
 
 def restore_engine(engine, checkpoint: dict) -> None:

@@ -187,8 +187,8 @@ class RunDir:
             with open(self.metrics_path, "w", newline="") as f:
                 csv.writer(f).writerow(self._columns)
         names = self._columns[1:]
-        # One format for a row of numbers: 3x faster than csv.writer with _fmt per value (it
-        # runs beside a fast run's training, under the same interpreter lock), the same text.
+        # One format for a row of numbers, the same text as csv.writer with _fmt per value
+        # but faster (it runs beside training, under the same interpreter lock).
         line = "%d" + ",%.12g" * len(names) + "\r\n"
         lines = []
         for r in results:

@@ -16,9 +16,8 @@ import torch
 from .engines.base import Engine, StepResult
 
 
-# Steps per batch (one metrics fetch each) on 2-D data: a step there takes ~0.4 ms, and a
-# batch's fixed costs (the fetch, the engine's deferred metrics) spread over 100 (~45 ms:
-# the window still gets ~20 batches a second).
+# Steps per batch (one metrics fetch each) on 2-D data: steps there are so short that a
+# batch's fixed costs (the fetch, the engine's deferred metrics) must spread over many.
 POINTS_EVERY = 100
 
 

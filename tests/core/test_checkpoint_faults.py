@@ -143,6 +143,18 @@ MALFORMED = {
     "config out of range": (_config(gan__lr_g=-1.0), "gan.lr_g: must be at least"),
     "config unknown key": (_config(gan__warp=9), "gan.warp: unknown setting"),
     "config wrong type": (_config(train__steps="many"), "train.steps: expected a number"),
+    "data reference text": (_with("data", "ring8"), "data reference is not a table"),
+    "data reference of code": (_with("data", {"type": "script"}), "data reference is not a"),
+    "data reference too many": (_with("data", {"type": "dataset", "kind": "points",
+                                               "x": torch.zeros(100_000, 2), "num_classes": 0}),
+                                "data reference's 'x' is not a tensor of 256 or fewer"),
+    "data reference labels off": (_with("data", {"type": "dataset", "kind": "points",
+                                                 "x": torch.zeros(2, 2), "num_classes": 2,
+                                                 "labels": torch.tensor([0, 5])}),
+                                  "data reference's labels are outside its classes"),
+    "data reference images float": (_with("data", {"type": "dataset", "kind": "images",
+                                                   "x": torch.zeros(2, 1, 8, 8), "num_classes": 0}),
+                                    "data reference's 'x' is not a tensor"),
 }
 
 

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from studio.bench import LimitGAN
+from studio.bench import Limit
 from studio.config import RunConfig
 from studio.core.engines import make_engine, speed
 from studio.core.engines.gan_mlp_fast import FastMLPGAN, _softplus
@@ -173,7 +173,7 @@ def test_a_run_with_the_fast_path_trains_as_one_without_through_live_changes():
 
 def test_the_limit_loop_takes_the_engines_fast_path():
     cfg = gan_cfg()
-    fast, ref = LimitGAN(cfg), LimitGAN(cfg)
+    fast, ref = Limit(cfg), Limit(cfg)
     ref.engine.fast = None
     calls = []
     g_grads = fast.engine.fast.g_grads
@@ -184,6 +184,8 @@ def test_the_limit_loop_takes_the_engines_fast_path():
     assert len(calls) == 5  # the hand-written gradients, not autograd's, moved the weights
     for p, q in zip(params(fast.engine), params(ref.engine)):
         torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
+    assert fast.engine.step_count == 5
+    assert not any(float(v) for v in fast.engine.step().metrics.values())  # nothing measured
 
 
 @pytest.mark.parametrize("change", [

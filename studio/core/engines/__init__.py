@@ -12,7 +12,7 @@ from .base import Engine, StepResult
 
 
 def make_engine(cfg, device: torch.device | None = None, progress=None,
-                memory: str = "train") -> Engine:
+                memory: str = "train", reference: dict | None = None) -> Engine:
     """Build the engine a (validated) config names; DataError/DeviceError on bad input.
 
     Before anything is built, the run's memory is estimated (core.budget) and a run that
@@ -20,6 +20,8 @@ def make_engine(cfg, device: torch.device | None = None, progress=None,
     to change. `memory`: "train" counts a training step's activations, "model" only the
     networks and data (a trained model built to sample from).
     `progress(done, total)` hears about downloads, for the families that may download.
+    `reference`: a checkpoint's data reference (core.data.reference), used instead of loading
+    the data set: enough to sample, encode and decode, not to train.
     """
     from ...families import FAMILIES
 
@@ -34,9 +36,15 @@ def make_engine(cfg, device: torch.device | None = None, progress=None,
     check_training(cfg, device, model_only=memory == "model")
     module, cls = FAMILIES[cfg.model].engine.split(":")
     engine_cls = getattr(importlib.import_module(module), cls)
-    if progress is not None and "progress" in inspect.signature(engine_cls).parameters:
-        return engine_cls(cfg, device, progress=progress)
-    return engine_cls(cfg, device)
+    takes = inspect.signature(engine_cls).parameters
+    kwargs = {}
+    if progress is not None and "progress" in takes:
+        kwargs["progress"] = progress
+    if reference is not None and "data" in takes:
+        from ..data.reference import data_from_reference
+
+        kwargs["data"] = data_from_reference(reference, device)
+    return engine_cls(cfg, device, **kwargs)
 
 
 __all__ = ["Engine", "StepResult", "make_engine"]

@@ -33,6 +33,9 @@ class Engine(ABC):
     # Set by the runner while it drives step(): an engine may then leave out of step()'s
     # results (as None) metrics it computes for many steps at once in take_deferred().
     defer_metrics = False
+    # False: step() trains and measures nothing (the benchmark's limit loop); its results
+    # then carry no metrics the engine would compute for them alone.
+    measure = True
     # A loss past this has exploded (finite, but the run is lost): the runner treats it as a
     # divergence. Summed pixel losses of large images stay far below it.
     loss_limit = 1e9
@@ -107,7 +110,7 @@ class FusedAdam(torch.optim.Adam):
                 self._cached = None
                 return
             # The step counters become elements of one tensor: one add counts for all
-            # (torch's per-tensor add was ~10 us a step); each is still a tensor of its own.
+            # instead of one add per tensor; each is still a tensor of its own.
             counters = torch.stack([s["step"] for s in states])
             for i, s in enumerate(states):
                 s["step"] = counters[i]

@@ -32,7 +32,7 @@ class CycleGANEngine(Engine):
     metric_names = ("loss_g_ab", "loss_g_ba", "loss_d_a", "loss_d_b",
                     "cycle_a", "cycle_b", "idt_a", "idt_b")
 
-    def __init__(self, cfg, device: torch.device, progress=None):
+    def __init__(self, cfg, device: torch.device, progress=None, data=None):
         super().__init__()
         self.cfg, self.device = cfg, device
         c = cfg.cyclegan
@@ -43,7 +43,8 @@ class CycleGANEngine(Engine):
             raise ConfigError("cyclegan.d_layers", f"too many for {size} px images "
                                                    f"(at most {max(1, (size // 4).bit_length() - 1)})")
         torch.manual_seed(cfg.train.seed)
-        self.data = load_domains(cfg.data, device, cfg.train.seed, progress)
+        self.data = data if data is not None else \
+            load_domains(cfg.data, device, cfg.train.seed, progress)
         ch = self.data.channels
         if self.data.b.shape[1] != ch:
             raise DataError("data.name: both domains need the same number of channels")

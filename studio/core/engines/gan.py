@@ -28,20 +28,20 @@ N_PREVIEW_IMAGES = 64
 GRID_COLS = 8
 MAX_CLASS_ROWS = 16  # a conditional preview shows one row per class, up to this many
 # Gradient norms, mode coverage and diversity are measured every DIAG_EVERY[kind]-th step
-# (and on every single step) and carried over in between. On images that is every second or
-# so at ~1% of the steps' time. A 2-D step takes ~0.4 ms and one that measures ~0.8 ms (its
-# ops run cold, between steps): every 100th costs ~1% and is still ~20 a second.
+# (and on every single step) and carried over in between: about 1% of the steps' time and
+# still several updates a second (studio/bench/NOTES.md).
 DIAG_EVERY = {"images": 10, "points": 100}
 D_METRICS = ("loss_d", "d_real", "d_fake")  # what one D update measures
 
 
 class GANEngine(Engine):
     loss_limit = 1e6  # a GAN loss is a few units per example; lr=1.0 runs pass 1e6 early
-    def __init__(self, cfg, device: torch.device, progress=None):
+    def __init__(self, cfg, device: torch.device, progress=None, data=None):
         super().__init__()
         self.cfg, self.device = cfg, device
         torch.manual_seed(cfg.train.seed)
-        self.data = load_dataset(cfg.data, device, cfg.train.seed, progress)
+        self.data = data if data is not None else \
+            load_dataset(cfg.data, device, cfg.train.seed, progress)
         self.kind = self.data.kind
         self.diag_every = DIAG_EVERY[self.kind]
         g = cfg.gan
@@ -51,9 +51,8 @@ class GANEngine(Engine):
         self.num_classes = self.data.num_classes if g.conditional else 0
         self.G, self.D = (m.to(device) for m in build_models(g, self.data, self.num_classes))
         if self.kind == "points":
-            # Ops on a 2-D batch are too small to split well: on 2 cores gan-grid25 took
-            # 2.5 ms/step on one thread, 2.3-3.2 on two (OpenMP threads stall whenever
-            # anything else runs), so one thread is the steady choice.
+            # Ops on a 2-D batch are too small to split over threads (OpenMP threads stall
+            # whenever anything else runs): one thread is the steady choice.
             self.cpu_threads = 1
             # G and D work in units of the data's spread (kept when the user draws new points).
             x = self.data.x.float()
@@ -203,7 +202,9 @@ class GANEngine(Engine):
             if diag:
                 self._last.update(grad_norm_d=grad_norm(self._d_params))
             self.opt_d.step()
-            if defer:  # None until take_deferred (see there)
+            if not self.measure:
+                pass
+            elif defer:  # None until take_deferred (see there)
                 self._defer_d = (logits, g.loss, g.label_smoothing)
                 if self._last["loss_d"] is not None:
                     self._last.update(dict.fromkeys(D_METRICS))
@@ -237,8 +238,9 @@ class GANEngine(Engine):
         if diag:
             self._last.update(grad_norm_d=grad_norm(self._d_params))
         self.opt_d.step()
-        d_real, d_fake = d_score(g.loss, both.detach()).view(2, -1).mean(1).unbind()
-        self._last.update(loss_d=loss_d.detach(), d_real=d_real, d_fake=d_fake)
+        if self.measure:
+            d_real, d_fake = d_score(g.loss, both.detach()).view(2, -1).mean(1).unbind()
+            self._last.update(loss_d=loss_d.detach(), d_real=d_real, d_fake=d_fake)
         return fake, y
 
     def _g_update(self, fake=None, y=None, diag: bool = True, defer: bool = False) -> None:
@@ -250,7 +252,9 @@ class GANEngine(Engine):
             fake_in = add_instance_noise(fake, self._noise_std(), self.gen)
             loss = self.cfg.gan.loss
             out = self.fast.g_grads(fake, fake_in, loss)
-            if defer:
+            if not self.measure:
+                pass
+            elif defer:
                 self._defer_g, self._last["loss_g"] = (out, loss), None
             else:
                 self._last["loss_g"] = self.fast.g_metrics(out.view(1, -1), loss).view(())
@@ -285,7 +289,7 @@ class GANEngine(Engine):
         return r
 
     def step(self) -> StepResult:
-        diag = self.step_count % self.diag_every == 0
+        diag = self.measure and self.step_count % self.diag_every == 0
         for _ in range(self.cfg.gan.d_steps):
             fake, y = self._d_update(diag, self.defer_metrics)
         # G reuses the last D step's fakes: one G forward pass fewer per step.
@@ -294,7 +298,8 @@ class GANEngine(Engine):
 
     def take_deferred(self) -> list:
         """The fast path's losses and scores of the steps since the last call, computed for
-        all of them at once: per step they cost ~8% of a small 2-D model's step."""
+        all of them at once: per step they would cost a noticeable part of a small 2-D
+        model's step (studio/bench/NOTES.md)."""
         pending, self._pending = self._pending, []
         blocks = []
         for part, names in ((1, D_METRICS), (2, ("loss_g",))):
@@ -340,7 +345,7 @@ class GANEngine(Engine):
         return self._preview(field=True)
 
     def headless_preview(self) -> dict:
-        # No window draws the 2-D field here: it was 70% of a 2-D preview's time.
+        # No window draws the 2-D field here: it is most of a 2-D preview's time.
         return self._preview(field=False)
 
     def _preview(self, field: bool) -> dict:

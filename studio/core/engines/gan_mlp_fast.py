@@ -127,8 +127,8 @@ class _Net:
         for i in range(len(layers) - 1, -1, -1):
             _, w, _, w_param, b_param, _, narrow = layers[i]
             if weights:
-                # MKL is slow at a product 2 columns wide over a long inner dimension (22 us
-                # for (32,512)@(512,2)); (2,512)@(512,32) and a transposed copy take 8 us.
+                # MKL is slow at a product 2 columns wide over a long inner dimension; the
+                # transposed product and a copy are faster (studio/bench/NOTES.md).
                 # (Copied: torch's fused CPU Adam misreads a transposed, strided gradient.)
                 w_param.grad = (torch.mm(hs[i].t(), delta).t().contiguous() if narrow else
                                 torch.mm(delta.t(), hs[i]))

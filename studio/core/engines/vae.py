@@ -1,14 +1,10 @@
 """Autoencoder, VAE (optionally conditional) and the two side by side ("ae-vs-vae").
 
 One `LatentModel` is an encoder, a decoder and their optimiser; the engines own one or
-two of them and feed them the same batches. The explorer talks to a LatentModel through
-`encode_dataset()` (once per refresh) and `decode()` (per mouse move), from the GUI
-thread while the worker trains: a lock around `opt.step()` keeps decodes from reading
-half-updated weights, and nothing else mutates parameters.
+two of them and feed them the same batches. Everything here runs in the training thread:
+the window's explorer decodes on a CPU copy of the decoder (core.latent_snapshot).
 """
 from __future__ import annotations
-
-import threading
 
 import numpy as np
 import torch
@@ -51,7 +47,6 @@ class LatentModel:
         speed.setup(self, [self.enc, self.dec], device, cfg.train, guard_step=False)
         self.opt = adam(list(self.enc.parameters()) + list(self.dec.parameters()), v.lr,
                         (0.9, 0.999), device)
-        self.lock = threading.Lock()
         self._explore_x, self._explore_y = explore_x, explore_y
 
     # -- training -------------------------------------------------------------------------
@@ -87,8 +82,7 @@ class LatentModel:
             loss = recon if kl is None else recon + beta * kl
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        with self.lock:
-            self.opt.step()
+        self.opt.step()
         out = {"loss": loss.detach(), "recon": recon.detach()}
         if kl is not None:
             out["kl"] = kl.detach()
@@ -110,7 +104,7 @@ class LatentModel:
         mus, lvs = [], []
         for i in range(0, len(x), CHUNK):
             yi = None if y is None else y[i:i + CHUNK]
-            with self.lock, torch.inference_mode():
+            with torch.inference_mode():
                 mu, lv = self.encode(x[i:i + CHUNK].to(self.device), yi)
                 mus.append(mu.float().cpu())
                 if lv is not None:
@@ -136,7 +130,7 @@ class LatentModel:
         outs = []
         for i in range(0, len(z), CHUNK):
             yi = None if y is None else y[i:i + CHUNK]
-            with self.lock, torch.inference_mode():
+            with torch.inference_mode():
                 outs.append(torch.sigmoid(self.logits(z[i:i + CHUNK].to(self.device), yi))
                             .float().cpu())
         return torch.cat(outs).numpy() if outs else np.zeros((0, *self.image_shape), np.float32)
@@ -146,10 +140,9 @@ class LatentModel:
                 "opt": self.opt.state_dict()}
 
     def load_state_dict(self, s: dict) -> None:
-        with self.lock:
-            self.enc.load_state_dict(s["enc"])
-            self.dec.load_state_dict(s["dec"])
-            self.opt.load_state_dict(s["opt"])
+        self.enc.load_state_dict(s["enc"])
+        self.dec.load_state_dict(s["dec"])
+        self.opt.load_state_dict(s["opt"])
 
 
 class AEVAEEngine(Engine):
@@ -159,11 +152,11 @@ class AEVAEEngine(Engine):
     variants: dict[str, bool] = {"vae": True}
     main = "vae"  # the model encode/decode/sample use by default
 
-    def __init__(self, cfg, device: torch.device):
+    def __init__(self, cfg, device: torch.device, data=None):
         super().__init__()
         self.cfg, self.device = cfg, device
         torch.manual_seed(cfg.train.seed)
-        self.data = load_dataset(cfg.data, device, cfg.train.seed)
+        self.data = data if data is not None else load_dataset(cfg.data, device, cfg.train.seed)
         if self.data.kind != "images":
             raise DataError("data: autoencoders need an image data set, not 2-D points")
         if cfg.vae.conditional and self.data.labels is None:

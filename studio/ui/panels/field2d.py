@@ -87,8 +87,8 @@ class Field2DPanel(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.showGrid(x=True, y=True, alpha=0.12)
         for name in ("left", "bottom"):
-            # The axes draw the grid across the whole view, so every new field repainted
-            # them (30% of the GUI thread's time while training); cached, they are a blit.
+            # The axes draw the grid across the whole view: cached, a new field does not
+            # repaint them (studio/bench/NOTES.md).
             self.plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.heat = pg.ImageItem(axisOrder="row-major")
         self.heat.setColorMap(_heat_cmap())

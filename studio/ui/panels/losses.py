@@ -107,8 +107,8 @@ class LossPanel(QWidget):
             p.setLabel("left", _tr(ylabel))
         if any(key == "d_real" for _, key, _, _ in curves):
             self.plots[1].setYRange(0, 1)  # D outputs are probabilities
-        # One-pixel pens: Qt strokes wider lines ~10x slower (11.5 vs 1.1 ms for three
-        # 20,000-point curves), time the GUI thread holds the GIL while a run trains.
+        # One-pixel pens: Qt strokes wider lines far slower, time the GUI thread holds the
+        # GIL while a run trains (studio/bench/NOTES.md).
         self.curves = {key: self.plots[row].plot([], [], name=_tr(label),
                                                  pen=pg.mkPen(colour, width=1))
                        for row, key, label, colour in curves}
