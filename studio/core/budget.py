@@ -10,7 +10,6 @@ gan.layers=12: ~24 GB), and a checkpoint's config can ask for that too.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -18,6 +17,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from ..config import ConfigError
+from .free_memory import format_bytes, free_memory
 
 USABLE = 0.9  # of the free memory a run may plan to use
 BYTES_PER_PARAM = 16  # fp32 weights, gradients and Adam's two moments
@@ -33,93 +33,6 @@ WIDTH_FIELD = {("gan", "mlp"): "gan.hidden", ("gan", "dcgan"): "gan.width",
                ("cyclegan", ""): "cyclegan.width", ("text2img", ""): "text2img.width",
                ("gmm", ""): "gmm.k"}
 MORE_FIELDS = {"gan.hidden": " or fewer gan.layers", "cyclegan.width": " or fewer cyclegan.blocks"}
-
-
-def format_bytes(n: float) -> str:
-    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= size:
-            return f"{n / size:.1f} {unit}"
-    return f"{int(n)} bytes"
-
-
-# -- free memory ----------------------------------------------------------------------------
-def free_memory(device=None) -> int:
-    """Bytes a new allocation can use on `device` (a torch.device or name; default cpu):
-    on CUDA the free device memory plus what torch's cache holds unused; elsewhere the
-    available RAM, lowered by a cgroup memory limit or an address-space rlimit."""
-    device = torch.device(device or "cpu")
-    if device.type == "cuda":
-        free, _ = torch.cuda.mem_get_info(device)
-        cached = torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
-        return int(free + max(0, cached))
-    return _free_ram()
-
-
-def _free_ram() -> int:
-    candidates = [v for v in (_meminfo_available(), _cgroup_free(), _rlimit_free())
-                  if v is not None]
-    if not candidates:
-        try:
-            import psutil  # optional: macOS and Windows
-
-            return int(psutil.virtual_memory().available)
-        except ImportError:
-            pass
-        try:
-            return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError, AttributeError):
-            return 1 << 62  # unknown: no refusal
-    return max(0, min(candidates))
-
-
-def _meminfo_available() -> int | None:
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def _cgroup_free() -> int | None:
-    """What a cgroup v2 memory limit (a container's) leaves, when there is one."""
-    try:
-        with open("/proc/self/cgroup") as f:
-            rel = next((line.strip().split("::", 1)[1] for line in f if line.startswith("0::")),
-                       None)
-    except OSError:
-        return None
-    for base in {f"/sys/fs/cgroup{rel}" if rel else None, "/sys/fs/cgroup"} - {None}:
-        try:
-            with open(f"{base}/memory.max") as f:
-                limit = f.read().strip()
-            if limit == "max":
-                continue
-            with open(f"{base}/memory.current") as f:
-                used = int(f.read().strip())
-            return int(limit) - used
-        except (OSError, ValueError):
-            continue
-    return None
-
-
-def _rlimit_free() -> int | None:
-    """What RLIMIT_AS leaves of the address space (a process started with a limit)."""
-    try:
-        import resource
-    except ImportError:
-        return None
-    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    if soft == resource.RLIM_INFINITY:
-        return None
-    try:
-        with open("/proc/self/statm") as f:
-            used = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
-    return soft - used
 
 
 # -- counting on the meta device ------------------------------------------------------------

@@ -171,7 +171,7 @@ def _check_archive(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise CheckpointError(f"{path}: not a studio checkpoint (not a torch zip archive; "
                               f"the file may be damaged or truncated)") from None
-    from .budget import format_bytes, free_memory
+    from .free_memory import format_bytes, free_memory
 
     free = free_memory(torch.device("cpu"))
     if size > free:

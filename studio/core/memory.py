@@ -2,12 +2,11 @@
 
 By default glibc gives large freed blocks back to the kernel (it trims the heap top and
 unmaps big blocks), and the next step's activations, the same sizes again, fault every page
-back in: a DCGAN step on 128 28x28 images took ~10,000 page faults. With fixed thresholds
-(blocks up to 32 MB from the heap, up to 256 MB of free heap kept) it takes ~40 and runs
-21% faster (1,453 against 1,205 images/s; 32x32: +15%; `python tools/time_malloc.py dcgan28`).
-And every thread allocates from the one main heap: the window's training thread would
-otherwise get a heap of its own, capped at 64 MB, beyond which blocks are mapped per use
-again (DCGAN 32x32 in a thread: 670 against 691 images/s, 65 against 9 page faults a step).
+back in. With fixed thresholds (blocks up to 32 MB from the heap, up to 256 MB of free heap
+kept) steps take a few page faults instead of thousands and run faster
+(studio/bench/NOTES.md; `python tools/time_malloc.py dcgan28`). And every thread allocates
+from the one main heap: the window's training thread would otherwise get a heap of its own,
+capped at 64 MB, beyond which blocks are mapped per use again.
 """
 from __future__ import annotations
 

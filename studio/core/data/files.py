@@ -57,7 +57,7 @@ def _nbytes(shape, dtype: np.dtype) -> int:
 
 
 def _check_fits(path, name: str, shape, dtype: np.dtype) -> None:
-    from ..budget import format_bytes, free_memory
+    from ..free_memory import format_bytes, free_memory
 
     need, free = _nbytes(shape, dtype), free_memory("cpu")
     if need > free:
