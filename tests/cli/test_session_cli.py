@@ -59,6 +59,28 @@ def test_resume_takes_live_settings_and_writes_them_to_the_config(tmp_path):
     assert ck["engine"]["opt_d"]["param_groups"][0]["lr"] == pytest.approx(7e-5)
 
 
+@pytest.mark.parametrize("device", [[], ["--device", "cpu"]])
+def test_a_checkpoint_written_on_cuda_resumes_on_this_cpu(tmp_path, device):
+    """What a GPU run leaves: train.device "cuda" in its config and a CUDA generator's 16-byte
+    state. On a machine without CUDA, --resume continues on the CPU, asked or not."""
+    import torch
+
+    from studio.core.rundir import load_checkpoint
+
+    run = tmp_path / "r"
+    cli("train", "--preset", "gan-ring8", "--out", run, "--steps", 20, *SMALL)
+    state = torch.load(run / "checkpoint.pt", weights_only=True)
+    cfg = json.loads(state["config"])
+    cfg["train"]["device"] = "cuda"
+    state["config"] = json.dumps(cfg)
+    state["engine"]["rng"] = torch.arange(16, dtype=torch.uint8)
+    torch.save(state, run / "checkpoint.pt")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the checkpoint would resume there")
+    cli("train", "--out", run, "--resume", "--steps", 30, *device, "--quiet")
+    assert load_checkpoint(run)["step"] == 30 and metric_steps(run) == list(range(1, 31))
+
+
 @pytest.mark.parametrize("args,words", [
     (["--set", "gan.hidden=64"], "--set gan.hidden"),
     (["--seed", "3"], "--seed"),
