@@ -7,14 +7,13 @@ import numpy as np
 import torch
 from PIL import Image
 
-from studio.cli import main
 from studio.core.data.reference import N_REFERENCE
 from studio.core.rundir import load_checkpoint
-from tests.cli.test_cli import cli
+from tests.cli.test_cli import cli, in_process
 
 
 def studio(*args) -> None:
-    assert main([str(a) for a in args]) == 0
+    assert in_process(*args) == 0
 
 
 def labelled_npz(path, n=300, size=8):
@@ -44,7 +43,7 @@ def test_a_conditional_gan_samples_each_class_after_its_data_file_is_gone(tmp_pa
     for label in (0, 1, 2):
         with np.load(tmp_path / f"s{label}.npz") as z:
             assert z["images"].shape == (4, 1, 8, 8) and (z["labels"] == label).all()
-    bad = main(["sample", str(moved), "--n", "2", "--label", "3", "--out", str(tmp_path / "x.npz")])
+    bad = in_process("sample", moved, "--n", 2, "--label", 3, "--out", tmp_path / "x.npz")
     assert bad == 2 and "--label" in capsys.readouterr().err  # the classes travelled too
 
 

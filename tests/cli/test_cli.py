@@ -20,6 +20,21 @@ def cli(*args, check=True):
     return p
 
 
+def in_process(*args) -> int:
+    """main.py's main() in this process: the same commands without a new interpreter (and
+    torch's import) per call; the signal handlers `train` installs are put back after it."""
+    import signal
+
+    from studio.cli import main
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return main([str(a) for a in args])
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
 def test_presets_lists_name_model_data_description():
     out = cli("presets").stdout.splitlines()
     names = [line.split()[0] for line in out]

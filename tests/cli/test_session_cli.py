@@ -4,10 +4,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import ENV, ROOT, cli
+from tests.cli.test_cli import ENV, ROOT, cli, in_process
 
 SMALL = ["--quiet", "--set", "data.n_points=500", "--set", "gan.hidden=16"]
 
@@ -43,11 +44,24 @@ def test_an_interrupt_saves_the_last_finished_step_and_resume_continues(tmp_path
     assert metric_steps(run) == list(range(1, step + 41))
 
 
-def test_resume_takes_live_settings_and_writes_them_to_the_config(tmp_path):
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A short gan-ring8 run (20 steps), trained once; tests work on copies of it."""
+    run = tmp_path_factory.mktemp("trained") / "r"
+    assert in_process("train", "--preset", "gan-ring8", "--out", run, "--steps", 20, *SMALL) == 0
+    return run
+
+
+@pytest.fixture
+def run(trained, tmp_path):
+    import shutil
+
+    return Path(shutil.copytree(trained, tmp_path / "r"))
+
+
+def test_resume_takes_live_settings_and_writes_them_to_the_config(run):
     from studio.core.rundir import load_checkpoint
 
-    run = tmp_path / "r"
-    cli("train", "--preset", "gan-ring8", "--out", run, "--steps", 30, *SMALL)
     cli("train", "--out", run, "--resume", "--steps", 60, "--set", "gan.lr_g=5e-5",
         "--set", "gan.lr_d=7e-5", "--set", "gan.lr_decay_from=1", "--device", "cpu", "--quiet")
     saved = json.loads((run / "config.json").read_text())
@@ -59,25 +73,24 @@ def test_resume_takes_live_settings_and_writes_them_to_the_config(tmp_path):
     assert ck["engine"]["opt_d"]["param_groups"][0]["lr"] == pytest.approx(7e-5)
 
 
-@pytest.mark.parametrize("device", [[], ["--device", "cpu"]])
-def test_a_checkpoint_written_on_cuda_resumes_on_this_cpu(tmp_path, device):
+def test_a_checkpoint_written_on_cuda_resumes_on_this_cpu(run):
     """What a GPU run leaves: train.device "cuda" in its config and a CUDA generator's 16-byte
     state. On a machine without CUDA, --resume continues on the CPU, asked or not."""
     import torch
 
     from studio.core.rundir import load_checkpoint
 
-    run = tmp_path / "r"
-    cli("train", "--preset", "gan-ring8", "--out", run, "--steps", 20, *SMALL)
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the checkpoint would resume there")
     state = torch.load(run / "checkpoint.pt", weights_only=True)
     cfg = json.loads(state["config"])
     cfg["train"]["device"] = "cuda"
     state["config"] = json.dumps(cfg)
     state["engine"]["rng"] = torch.arange(16, dtype=torch.uint8)
     torch.save(state, run / "checkpoint.pt")
-    if torch.cuda.is_available():
-        pytest.skip("this machine has CUDA: the checkpoint would resume there")
-    cli("train", "--out", run, "--resume", "--steps", 30, *device, "--quiet")
+    assert in_process("train", "--out", run, "--resume", "--steps", 25, "--quiet") == 0
+    assert in_process("train", "--out", run, "--resume", "--steps", 30, "--device", "cpu",
+                      "--quiet") == 0
     assert load_checkpoint(run)["step"] == 30 and metric_steps(run) == list(range(1, 31))
 
 
@@ -87,13 +100,12 @@ def test_a_checkpoint_written_on_cuda_resumes_on_this_cpu(tmp_path, device):
     (["--preset", "gan-grid25"], "--preset gan-grid25"),
     (["--overwrite"], "--overwrite"),
 ])
-def test_resume_refuses_what_cannot_change_in_one_line(tmp_path, args, words):
-    run = tmp_path / "r"
-    cli("train", "--preset", "gan-ring8", "--out", run, "--steps", 20, *SMALL)
+def test_resume_refuses_what_cannot_change_in_one_line(run, args, words, capsys):
     before = (run / "checkpoint.pt").read_bytes()
-    p = cli("train", "--out", run, "--resume", "--steps", 40, *args, check=False)
-    lines = p.stderr.strip().splitlines()
-    assert p.returncode == 2 and len(lines) == 1 and words in lines[0], p.stderr
+    capsys.readouterr()
+    rc = in_process("train", "--out", run, "--resume", "--steps", 40, *args)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(lines) == 1 and words in lines[0], lines
     assert (run / "checkpoint.pt").read_bytes() == before
 
 

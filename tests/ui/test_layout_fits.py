@@ -27,6 +27,10 @@ MIN_PICTURE = 200  # px, the short side of an image grid or a plot one clicks in
 # Presets whose data are downloaded or are the user's own: checked as loaded, not trained.
 NOT_OFFLINE = {name for name, p in PRESETS.items()
                if p.config().data.name in ("mnist", "cifar10", "folder-pair")}
+# Chinese labels change the form and the panels' text, not the pictures a run adds: in Chinese
+# one preset of each model is trained, on points and on images (all of them in English).
+ONE_PER_MODEL = set({(p.config().model, p.config().data.name in ("ring8", "grid25", "blobs")): n
+                     for n, p in reversed(PRESETS.items()) if n not in NOT_OFFLINE}.values())
 
 
 def pictures(w) -> list:
@@ -124,8 +128,8 @@ def english_after(qtbot):
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_every_preset_fits_the_screen(qtbot, english_after, lang):
-    """One window per language visits both screens (training once per preset keeps this
-    within the suite's time)."""
+    """One window per language visits both screens (training once per preset, and in Chinese
+    once per model, keeps this within the suite's time)."""
     i18n.install(lang)
     w = MainWindow()
     qtbot.addWidget(w)
@@ -143,7 +147,7 @@ def test_every_preset_fits_the_screen(qtbot, english_after, lang):
         for name in PRESETS:
             w.load_preset(name)
             check(f"{name} loaded")
-            if name not in NOT_OFFLINE:
+            if name not in NOT_OFFLINE and (lang == "en" or name in ONE_PER_MODEL):
                 train_a_few_steps(qtbot, w)
                 check(f"{name} trained")
             for screen_name in (SMALL, LARGE):
