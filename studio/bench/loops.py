@@ -78,7 +78,7 @@ class LimitGAN(_Loop):
 class LimitVAE(_Loop):
     def step(self) -> None:
         e, m = self.engine, self.engine.model
-        x = e.data.x[e.data.batch_indices(self.bs, e.gen)]
+        x = e.data.batch(e.data.batch_indices(self.bs, e.gen))
         with m.amp():
             mu, logvar = m.encode(x)
             z = mu.float() + (0.5 * logvar.float()).exp() * e._randn(len(x), m.latent_dim)
