@@ -33,7 +33,7 @@ def opt(default, help: str, lo=None, hi=None, choices=None, label: str = "", liv
 
 POINT_SETS = ("ring8", "grid25", "moons", "spiral")
 TORCHVISION_SETS = ("mnist", "fashion-mnist", "kmnist", "cifar10", "svhn")  # downloaded once
-IMAGE_SETS = ("digits",) + TORCHVISION_SETS
+IMAGE_SETS = ("digits",) + TORCHVISION_SETS + ("folder",)  # folder: data.path, the user's own
 MIXTURE_SETS = ("blobs",)  # points drawn from a random true Gaussian mixture (gmm only)
 CAPTION_SETS = ("shapes",)  # captioned (text2img); "digits" also gets captions there
 PAIR_SETS = ("digits-invert", "digits-colour", "shapes-outline", "folder-pair")  # cyclegan
@@ -42,8 +42,9 @@ DATA_SETS = POINT_SETS + IMAGE_SETS + MIXTURE_SETS + CAPTION_SETS + PAIR_SETS
 
 @dataclass
 class DataConfig:
-    name: str = opt("ring8", "Data set: a generated 2-D set, the offline 8x8 digits, or MNIST, "
-                             "Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once).",
+    name: str = opt("ring8", "Data set: a generated 2-D set, the offline 8x8 digits, MNIST, "
+                             "Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once), or a "
+                             "folder of your own pictures (data.path).",
                              choices=DATA_SETS, label="Data set")
     path: str = opt("", "Your own data: .npz with images (N,H,W) uint8 [and labels], .npz or .csv "
                         "with 2-D points, or a folder of pictures (one sub-folder per class; "

@@ -9,7 +9,7 @@ from studio.config import DataConfig
 from studio.core import budget
 from studio.core.data import cache, decode, load_dataset
 from studio.core.data.files import DataError
-from studio.core.data.folder import load_image_folder
+from studio.core.data.folder import folder_summary, load_image_folder
 
 
 def make_folder(root, n=40, size=(24, 20)):
@@ -142,3 +142,15 @@ def test_the_studio_cache_can_be_moved_and_an_unwritable_one_is_one_line(tmp_pat
     monkeypatch.setenv(cache.ENV_VAR, str(blocker / "cache"))
     with pytest.raises(DataError, match="GENERATIVE_STUDIO_CACHE"):
         load_image_folder(root, 8)
+
+
+def test_a_folder_summary_reads_headers_only_and_finds_the_cache(tmp_path):
+    root = make_folder(tmp_path / "f", n=10)
+    Image.new("RGB", (300, 200)).save(root / "a" / "big.png")
+    s = folder_summary(root, 16)
+    assert (s.n, s.classes, s.cache_bytes) == (11, 2, 0)
+    assert s.smallest == (24, 20) and s.largest == (300, 200)
+    assert s.set_bytes == 11 * 3 * 16 * 16
+    load_dataset(DataConfig(path=str(root), image_size=16))  # as a run decodes it
+    assert folder_summary(root, 16).cache_bytes >= 11 * 3 * 16 * 16  # decoded now
+    assert folder_summary(root, 32).cache_bytes == 0  # another size: not yet

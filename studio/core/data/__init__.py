@@ -139,6 +139,9 @@ def load_dataset(data_cfg, device: torch.device | str = "cpu", seed: int = 0,
                      len(f.classes), name=str(path), classes=f.classes,
                      n_skipped=f.n_skipped, flip=flip, device=device, stream=stream)
         return ds
+    if data_cfg.name == "folder" and path is None:
+        raise DataError("data.path: choose a folder of your pictures (one sub-folder per "
+                        "class, or all in one folder)")
     if path is not None:
         arrays = read_file(path)
         if "points" in arrays:

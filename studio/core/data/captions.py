@@ -13,8 +13,6 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-import numpy as np
-
 from .files import DataError
 from .shapes import CaptionedImages
 

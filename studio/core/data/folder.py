@@ -125,3 +125,40 @@ def load_image_folder(root, size: int, mode: str = "RGB", limit: int | None = No
         labels = np.searchsorted(present, labels).astype(np.int64)
         classes = [classes[k] for k in present]
     return FolderImages(dec.images, labels, classes, list(dec.skipped), dec.kept, dec)
+
+
+@dataclass
+class FolderSummary:
+    n: int  # pictures (after data.limit)
+    classes: int
+    smallest: tuple[int, int]  # (width, height) of the smallest and largest of a sample
+    largest: tuple[int, int]
+    cache_bytes: int  # the decoded cache on disk now (0: decoded at the run's start)
+    set_bytes: int  # the decoded set as uint8 at this size (RGB; grey pictures take a third)
+
+
+def folder_summary(root, size: int, crop: str = "centre", limit: int | None = None,
+                   seed: int = 0, sample: int = 32) -> FolderSummary:
+    """What a folder holds, from its listing and the headers of a few pictures (nothing is
+    decoded): for the window to show when a folder is chosen. DataError for no pictures."""
+    from PIL import Image
+
+    from .cache import cache_size, find_cache
+
+    root = Path(root).expanduser()
+    files, classes = list_image_files(root)
+    if not files:
+        raise DataError(f"{root}: no image files ({', '.join(IMAGE_EXTENSIONS)})")
+    files = pick_subset(files, limit, seed)
+    sizes = []
+    for p, _ in files[:: max(1, len(files) // sample)][:sample]:
+        try:
+            with Image.open(p) as im:  # reads the header only
+                sizes.append(im.size)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            pass
+    by_area = sorted(sizes, key=lambda s: s[0] * s[1]) or [(0, 0)]
+    found = find_cache(root, [p for p, _ in files], size, "auto", crop,
+                       variant=f"folder limit={limit} seed={seed}")
+    return FolderSummary(len(files), len(classes), by_area[0], by_area[-1], cache_size(found),
+                         len(files) * 3 * size * size)

@@ -62,6 +62,8 @@ def describe(cfg) -> DataInfo:
     if d.name in SET_SIZES:
         return DataInfo(channels=SET_CHANNELS[d.name], size=size, n=cap(SET_SIZES[d.name]),
                         num_classes=10)
+    if d.name == "folder":  # no folder chosen yet
+        return DataInfo(channels=3, size=size, streamed=True)
     return DataInfo("points", n=d.n_points)
 
 
