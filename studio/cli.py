@@ -235,7 +235,7 @@ class CliSink:
 
     def __init__(self, cfg: RunConfig, quiet: bool):
         self.cfg, self.quiet = cfg, quiet
-        self.bar = None
+        self.bar = self.decode_bar = None
         self.finished = None
         self.problem: str = ""
         self.failure: tuple[str, bool] | None = None
@@ -244,7 +244,16 @@ class CliSink:
         from .core import messages
 
         kind, d = event.kind, event.data
-        if kind == "started" and not self.quiet:
+        if kind == "decode" and not self.quiet:  # a folder decoded into the cache
+            from tqdm import tqdm
+
+            if self.decode_bar is None:
+                self.decode_bar = tqdm(total=d["total"], unit="picture", desc="decoding",
+                                       dynamic_ncols=True, file=sys.stderr)
+            self.decode_bar.update(d["done"] - self.decode_bar.n)
+            if d["done"] >= d["total"]:
+                self.decode_bar.close()
+        elif kind == "started" and not self.quiet:
             from tqdm import tqdm
 
             self.bar = tqdm(total=d["total"], initial=d["step"], unit="step",

@@ -195,6 +195,6 @@ if __name__ == "__main__":  # python -m studio.bench.folder N [device]
     import json
 
     r = bench_folder(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "cpu",
-                     {"rounds": 3, "folder_steps": 3}, say=lambda m: print(m, file=sys.stderr))
+                     {"rounds": 3, "folder_steps": 2}, say=lambda m: print(m, file=sys.stderr))
     print(format_folder(r))
     print(json.dumps(r))
