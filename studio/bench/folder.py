@@ -52,18 +52,24 @@ def _engine(folder: Path, device: str, batch: int):
     return make_engine(cfg.validate())
 
 
-def _rate(step, steps: int, rounds: int, sync) -> float:
-    """Median steps/s over `rounds` segments of `steps` steps (after one warm-up step)."""
-    step()
+def _rates(steppers: dict, steps: int, rounds: int, sync) -> dict:
+    """{name: median steps/s} and {name/other: median of each round's own ratio}: the loops
+    take turns, a segment of `steps` steps each per round (after one warm-up step each), so
+    that load from other processes hits them alike."""
+    for step in steppers.values():
+        step()
     sync()
-    rates = []
+    seen: dict = {k: [] for k in steppers}
     for _ in range(rounds):
-        t = time.perf_counter()
-        for _ in range(steps):
-            step()
-        sync()
-        rates.append(steps / (time.perf_counter() - t))
-    return statistics.median(rates)
+        for name, step in steppers.items():
+            t = time.perf_counter()
+            for _ in range(steps):
+                step()
+            sync()
+            seen[name].append(steps / (time.perf_counter() - t))
+    med = {k: statistics.median(v) for k, v in seen.items()}
+    ratio = lambda a, b: statistics.median(x / y for x, y in zip(seen[a], seen[b]))  # noqa: E731
+    return med, ratio
 
 
 class _ScriptBatches:
@@ -101,8 +107,9 @@ def bench_folder(n: int, device: str, s: dict, say=lambda msg: None,
 
     dev = torch.device(device)
     sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == "cuda" else (lambda: None)
-    batch = 64 if n >= 64 else max(2, n // 4)
-    steps, rounds = (1, 1) if s.get("rounds", 2) <= 1 else (s["folder_steps"], 3)
+    tiny = s.get("rounds", 2) <= 1  # tests: one step per loop, no memory runs
+    batch = 8 if tiny else 64
+    steps, rounds = (1, 1) if tiny else (s["folder_steps"], 5)
     out = {"images": n, "size": SIZE, "batch": batch, "workers": cpu_workers()}
     old_env = os.environ.get(cache.ENV_VAR)
     with tempfile.TemporaryDirectory(prefix="studio-bench-folder-") as tmp:
@@ -136,19 +143,23 @@ def bench_folder(n: int, device: str, s: dict, say=lambda msg: None,
             finally:
                 data_mod.DEVICE_SHARE = share
             assert streamed.data.stream is not None
-            out["cache_steps_per_s"] = _rate(streamed.step, steps, rounds, sync)
-            streamed.data.stream.close()
-            del streamed
             held = _engine(folder, device, batch)
             held.data.x = held.data.x.clone() if dev.type == "cpu" else held.data.x  # in memory
-            out["device_steps_per_s"] = _rate(held.step, steps, rounds, sync)
+            script = _engine(folder, device, batch)  # the same networks (same seed)
             workers = cpu_workers()
-            held._real_batch = _ScriptBatches(folder, batch, dev, workers)
-            out["script_workers"] = workers
-            out["script_steps_per_s"] = _rate(held.step, steps, rounds, sync)
-            del held
-            out["cache_over_device"] = out["cache_steps_per_s"] / out["device_steps_per_s"]
-            out["cache_over_script"] = out["cache_steps_per_s"] / out["script_steps_per_s"]
+            script._real_batch = _ScriptBatches(folder, batch, dev, workers)
+            out["script_workers"], out["rounds"] = workers, rounds
+            med, ratio = _rates({"cache": streamed.step, "device": held.step,
+                                 "script": script.step}, steps, rounds, sync)
+            for k, v in med.items():
+                out[f"{k}_steps_per_s"] = v
+            out["cache_over_device"] = ratio("cache", "device")
+            out["cache_over_script"] = ratio("cache", "script")
+            streamed.data.stream.close()
+            del streamed, held, script
+            out["set_uint8_mb"] = n * 3 * SIZE * SIZE / 2**20
+            if tiny:
+                return out
             say("  peak memory of a run on the folder ...")
             root = Path(__file__).resolve().parents[2]
             main_py = ("import runpy; sys.argv = sys.argv[1:]; "
@@ -166,7 +177,6 @@ def bench_folder(n: int, device: str, s: dict, say=lambda msg: None,
             args[args.index(str(tmp / "run"))] = str(tmp / "run-small")
             out["baseline_rss_mb"] = _peak_rss_mb(main_py, args, root, str(tmp))
             out["import_torch_rss_mb"] = _peak_rss_mb("import torch", [], root, str(tmp))
-            out["set_uint8_mb"] = n * 3 * SIZE * SIZE / 2**20
         finally:
             if old_env is None:
                 os.environ.pop(cache.ENV_VAR, None)
@@ -182,13 +192,15 @@ def format_folder(f: dict) -> str:
             f"opened again in {f['open_cache_s']:.2f} s\n"
             f"  DCGAN 64 px, batch {f['batch']}: from the cache {f['cache_steps_per_s']:.2f} "
             f"steps/s, held on the device {f['device_steps_per_s']:.2f}, DataLoader(ImageFolder, "
-            f"{f['script_workers']} workers) {f['script_steps_per_s']:.2f}; cache/device "
-            f"{f['cache_over_device']:.2f}, cache/DataLoader {f['cache_over_script']:.2f}\n"
-            f"  peak memory of a run on it: {f['run_peak_rss_mb']:.0f} MB; the same run on 64 "
+            f"{f['script_workers']} workers) {f['script_steps_per_s']:.2f} (medians of "
+            f"{f['rounds']} interleaved rounds); cache/device "
+            f"{f['cache_over_device']:.2f}, cache/DataLoader {f['cache_over_script']:.2f}"
+            + ("" if "run_peak_rss_mb" not in f else
+            f"\n  peak memory of a run on it: {f['run_peak_rss_mb']:.0f} MB; the same run on 64 "
             f"of the pictures {f['baseline_rss_mb']:.0f} MB; the set as uint8 "
             f"{f['set_uint8_mb']:.0f} MB (run - baseline = "
             f"{(f['run_peak_rss_mb'] - f['baseline_rss_mb']) / f['set_uint8_mb']:.2f}x the set); "
-            f"`import torch` alone {f['import_torch_rss_mb']:.0f} MB")
+            f"`import torch` alone {f['import_torch_rss_mb']:.0f} MB"))
 
 
 if __name__ == "__main__":  # python -m studio.bench.folder N [device]
