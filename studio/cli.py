@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     b.add_argument("--threads", type=int, help="torch intra-op threads (default: the window's, "
                                                "one core left to the GUI)")
+    b.add_argument("--folder-images", type=int, metavar="N",
+                   help="pictures in the folder row (default 50000, with --quick 2000; 0 "
+                        "leaves the row out)")
     return p
 
 
@@ -232,7 +235,7 @@ class CliSink:
 
     def __init__(self, cfg: RunConfig, quiet: bool):
         self.cfg, self.quiet = cfg, quiet
-        self.bar = None
+        self.bar = self.decode_bar = None
         self.finished = None
         self.problem: str = ""
         self.failure: tuple[str, bool] | None = None
@@ -241,7 +244,16 @@ class CliSink:
         from .core import messages
 
         kind, d = event.kind, event.data
-        if kind == "started" and not self.quiet:
+        if kind == "decode" and not self.quiet:  # a folder decoded into the cache
+            from tqdm import tqdm
+
+            if self.decode_bar is None:
+                self.decode_bar = tqdm(total=d["total"], unit="picture", desc="decoding",
+                                       dynamic_ncols=True, file=sys.stderr)
+            self.decode_bar.update(d["done"] - self.decode_bar.n)
+            if d["done"] >= d["total"]:
+                self.decode_bar.close()
+        elif kind == "started" and not self.quiet:
             from tqdm import tqdm
 
             self.bar = tqdm(total=d["total"], initial=d["step"], unit="step",
@@ -396,9 +408,11 @@ def cmd_bench(args) -> int:
         raise UsageError("--threads: must be at least 1")
     if args.json and Path(args.json).is_dir():
         raise UsageError(f"--json {args.json}: is a directory")
+    if args.folder_images is not None and args.folder_images < 0:
+        raise UsageError("--folder-images: must be at least 0")
     from .bench import main as bench_main
 
-    return bench_main(args.device, args.quick, args.json, args.threads)
+    return bench_main(args.device, args.quick, args.json, args.threads, args.folder_images)
 
 
 COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,

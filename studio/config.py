@@ -33,7 +33,7 @@ def opt(default, help: str, lo=None, hi=None, choices=None, label: str = "", liv
 
 POINT_SETS = ("ring8", "grid25", "moons", "spiral")
 TORCHVISION_SETS = ("mnist", "fashion-mnist", "kmnist", "cifar10", "svhn")  # downloaded once
-IMAGE_SETS = ("digits",) + TORCHVISION_SETS
+IMAGE_SETS = ("digits",) + TORCHVISION_SETS + ("folder",)  # folder: data.path, the user's own
 MIXTURE_SETS = ("blobs",)  # points drawn from a random true Gaussian mixture (gmm only)
 CAPTION_SETS = ("shapes",)  # captioned (text2img); "digits" also gets captions there
 PAIR_SETS = ("digits-invert", "digits-colour", "shapes-outline", "folder-pair")  # cyclegan
@@ -42,19 +42,29 @@ DATA_SETS = POINT_SETS + IMAGE_SETS + MIXTURE_SETS + CAPTION_SETS + PAIR_SETS
 
 @dataclass
 class DataConfig:
-    name: str = opt("ring8", "Data set: a generated 2-D set, the offline 8x8 digits, or MNIST, "
-                             "Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once).",
+    name: str = opt("ring8", "Data set: a generated 2-D set, the offline 8x8 digits, MNIST, "
+                             "Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once), or a "
+                             "folder of your own pictures (data.path).",
                              choices=DATA_SETS, label="Data set")
     path: str = opt("", "Your own data: .npz with images (N,H,W) uint8 [and labels], .npz or .csv "
-                        "with 2-D points, or a folder of pictures (one sub-folder per class). A "
+                        "with 2-D points, or a folder of pictures (one sub-folder per class; "
+                        "for text to image, with a captions.csv or captions.jsonl). A "
                         "folder holding the named set's files is read as that set.",
                         label="Own data (file/folder)")
     limit: int = opt(0, "Use at most this many images (a random subset; 0 = all).",
                         lo=0, hi=10_000_000, label="Use at most (images)")
     n_points: int = opt(20000, "How many points to generate for a 2-D set.",
                                lo=100, hi=2_000_000, label="Points")
-    image_size: int = opt(28, "Side of the square images the model sees (digits are upsampled).",
-                              lo=8, hi=128, label="Image size")
+    image_size: int = opt(28, "Side of the square images the model sees (digits are upsampled). "
+                              "The networks grow with it: one up/down-sampling block per "
+                              "doubling.", lo=8, hi=256, label="Image size")
+    crop: str = opt("centre", "How a folder's pictures become squares: centre (crop the middle "
+                              "square, then resize) or none (resize the whole picture, which "
+                              "changes its proportions). Pictures are decoded once into the "
+                              "cache.", choices=("centre", "none"), label="Crop")
+    flip: bool = opt(False, "Mirror a random half of each batch left-right: twice the variety "
+                            "for photos whose left and right mean the same (not for text or "
+                            "digits).", label="Random flip")
 
 
 @dataclass
@@ -347,7 +357,7 @@ def label(key: str) -> str:
 # is the random state the checkpoint continues (the seed).
 RESUME_KEYS = ("train.steps", "train.device", "train.batch_size", "train.precision",
                "train.compile", "train.preview_every", "train.checkpoint_every",
-               "train.autosave_minutes", "data.path")
+               "train.autosave_minutes", "data.path", "data.flip")
 
 
 def can_change_on_resume(cfg: RunConfig, key: str) -> bool:

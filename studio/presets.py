@@ -82,6 +82,13 @@ _ALL = [
         "gan.beta1": 0.5, "train.batch_size": 128, "train.steps": 20000,
         "train.preview_every": 200},
            cpu_minutes=297.6),
+    Preset("dcgan-folder-64", "A DCGAN on a folder of your own pictures at 64x64 (set "
+           "data.path; decoded once into the cache; wants a GPU).", {
+        "model": "gan", "data.name": "folder", "data.image_size": 64, "data.flip": True,
+        "gan.arch": "dcgan", "gan.width": 64, "gan.latent_dim": 100, "gan.lr_g": 2e-4,
+        "gan.lr_d": 2e-4, "gan.beta1": 0.5, "train.batch_size": 128, "train.steps": 20000,
+        "train.preview_every": 200},
+           cpu_minutes=1852.6),
     Preset("gmm-blobs", "EM fits 4 Gaussians to points drawn from a known mixture (2-D).", {
         "model": "gmm", "data.name": "blobs", "data.n_points": 2000, "gmm.true_k": 4,
         "gmm.k": 4, "gmm.covariance_type": "full", "gmm.init": "kmeans++",
@@ -117,6 +124,13 @@ _ALL = [
         "vae.lr": 1e-3, "train.batch_size": 128, "train.steps": 5000,
         "train.preview_every": 100},
            cpu_minutes=13.4),
+    Preset("vae-folder-64", "A convolutional VAE on a folder of your own pictures at 64x64 "
+           "with a 64-D latent (set data.path; decoded once into the cache).", {
+        "model": "vae", "data.name": "folder", "data.image_size": 64, "data.flip": True,
+        "vae.latent_dim": 64, "vae.arch": "conv", "vae.channels": 32, "vae.hidden": 512,
+        "vae.warmup_steps": 1000, "vae.lr": 1e-3, "train.batch_size": 64,
+        "train.steps": 20000, "train.preview_every": 200},
+           cpu_minutes=101.5),
     Preset("cyclegan-digits-colour", "CycleGAN translates white-on-black digits to orange-on-navy "
            "and back without paired examples; each digit keeps its shape (offline, 16 px).", {
         "model": "cyclegan", "data.name": "digits-colour", "data.image_size": 16,
@@ -131,6 +145,14 @@ _ALL = [
         "cyclegan.d_layers": 2, "train.batch_size": 4, "train.steps": 5000,
         "train.preview_every": 50},
            cpu_minutes=23.5),
+    Preset("cyclegan-folders-128", "CycleGAN between two folders of your own pictures at "
+           "128x128, as in the paper: a ResNet-6 generator and the 70x70 PatchGAN (set "
+           "data.path to a folder holding A and B; wants a GPU).", {
+        "model": "cyclegan", "data.name": "folder-pair", "data.image_size": 128,
+        "data.flip": True, "cyclegan.width": 32, "cyclegan.blocks": 6, "cyclegan.d_width": 64,
+        "cyclegan.d_layers": 3, "train.batch_size": 1, "train.steps": 20000,
+        "train.preview_every": 100},
+           cpu_minutes=594.8),
     Preset("text2img-shapes", "Text to image: type \"a small red circle in the top left\" or "
            "\"一个蓝色的大方块\" and the GAN draws it (offline captioned shapes, 32 px).", {
         "model": "text2img", "data.name": "shapes", "data.image_size": 32,

@@ -21,5 +21,6 @@ torch.set_num_threads(1)
 def _runs_in_tmp(tmp_path, monkeypatch):
     """The window writes its runs under tmp, never into the user's home."""
     monkeypatch.setenv("GENERATIVE_STUDIO_RUNS", str(tmp_path / "runs"))
+    monkeypatch.setenv("GENERATIVE_STUDIO_CACHE", str(tmp_path / "cache"))  # decoded folders
     # Window layout, theme, recent runs and thumbnails too: never the user's own settings.
     monkeypatch.setenv("GENERATIVE_STUDIO_SETTINGS", str(tmp_path / "settings"))

@@ -45,6 +45,14 @@ def stand_in(preset, folder: Path) -> list[str]:
         np.savez(path, images=rng.integers(0, 256, (2000, channels, size, size), np.uint8),
                  labels=rng.integers(0, 10, 2000))
         return ["--set", f"data.path={path}"]
+    if cfg.data.name == "folder":
+        from PIL import Image
+
+        (folder / "own").mkdir(parents=True, exist_ok=True)
+        for i in range(256):
+            pixels = rng.integers(0, 256, (size, size, 3), np.uint8)
+            Image.fromarray(pixels).save(folder / "own" / f"{i}.png")
+        return ["--set", f"data.path={folder / 'own'}"]
     if cfg.data.name == "folder-pair":
         from PIL import Image
 

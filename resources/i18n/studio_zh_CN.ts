@@ -489,6 +489,37 @@
         </message>
     </context>
     <context>
+        <name>FolderInfo</name>
+        <message>
+            <source>A folder of your pictures</source>
+            <translation>你的图片文件夹</translation>
+        </message>
+        <message>
+            <source>Reading %1 …</source>
+            <translation>正在读取 %1 …</translation>
+        </message>
+        <message>
+            <source>decoded cache %1 on disk</source>
+            <translation>磁盘上已有 %1 的解码缓存</translation>
+        </message>
+        <message>
+            <source>decoded into a cache of about %1 at Start</source>
+            <translation>按“开始”时解码为约 %1 的缓存</translation>
+        </message>
+        <message>
+            <source>%1 pictures in %2 class(es), %3 to %4 px; %5 (press Start)</source>
+            <translation>%1 张图片，%2 个类别，%3 到 %4 px；%5（请按“开始”）</translation>
+        </message>
+        <message>
+            <source>Decoding the pictures into the cache: %1 of %2</source>
+            <translation>正在把图片解码到缓存：%1 / %2</translation>
+        </message>
+        <message>
+            <source>decoding %1%</source>
+            <translation>解码 %1%</translation>
+        </message>
+    </context>
+    <context>
         <name>Gallery</name>
         <message>
             <source>Ring of 8 — watch a GAN find the modes</source>
@@ -523,6 +554,10 @@
             <translation>彩色照片（CIFAR-10）</translation>
         </message>
         <message>
+            <source>A DCGAN on your own pictures, 64 px</source>
+            <translation>用你自己的图片训练 DCGAN，64 px</translation>
+        </message>
+        <message>
             <source>EM on four blobs</source>
             <translation>在四个高斯团上运行 EM</translation>
         </message>
@@ -547,12 +582,20 @@
             <translation>真实 MNIST 上的卷积 VAE</translation>
         </message>
         <message>
+            <source>A VAE on your own pictures, 64 px</source>
+            <translation>用你自己的图片训练 VAE，64 px</translation>
+        </message>
+        <message>
             <source>CycleGAN paints digits orange on navy, and back</source>
             <translation>CycleGAN 把数字画成藏青底橙字，再变回来</translation>
         </message>
         <message>
             <source>CycleGAN between two folders of your pictures</source>
             <translation>在你的两个图片文件夹之间做 CycleGAN</translation>
+        </message>
+        <message>
+            <source>CycleGAN on your two folders at 128 px</source>
+            <translation>在你的两个文件夹之间做 CycleGAN，128 px</translation>
         </message>
         <message>
             <source>Type a caption, get a shape</source>
@@ -579,6 +622,12 @@ downloaded on first use</source>
 folders A and B</source>
             <translation>你自己的图片
 文件夹 A 和 B</translation>
+        </message>
+        <message>
+            <source>your own pictures
+one folder</source>
+            <translation>你自己的图片
+一个文件夹</translation>
         </message>
         <message>
             <source>under a minute</source>
@@ -703,6 +752,10 @@ folders A and B</source>
         <message>
             <source>Use my own &amp;data…</source>
             <translation>使用我自己的数据(&amp;D)…</translation>
+        </message>
+        <message>
+            <source>Use a &amp;folder of pictures…</source>
+            <translation>使用图片文件夹(&amp;F)…</translation>
         </message>
         <message>
             <source>Presets &amp;gallery…</source>
@@ -1174,8 +1227,8 @@ folders A and B</source>
             <translation>text2img</translation>
         </message>
         <message>
-            <source>Data set: a generated 2-D set, the offline 8x8 digits, or MNIST, Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once).</source>
-            <translation>数据集：生成的二维点集、离线的 8x8 手写数字，或 MNIST、Fashion-MNIST、KMNIST、CIFAR-10、SVHN（只需下载一次）。</translation>
+            <source>Data set: a generated 2-D set, the offline 8x8 digits, MNIST, Fashion-MNIST, KMNIST, CIFAR-10, SVHN (downloaded once), or a folder of your own pictures (data.path).</source>
+            <translation>数据集：生成的二维点集、离线的 8x8 手写数字、MNIST、Fashion-MNIST、KMNIST、CIFAR-10、SVHN（只需下载一次），或你自己的图片文件夹（data.path）。</translation>
         </message>
         <message>
             <source>Data set</source>
@@ -1222,6 +1275,10 @@ folders A and B</source>
             <translation>svhn</translation>
         </message>
         <message>
+            <source>folder</source>
+            <translation>文件夹 (folder)</translation>
+        </message>
+        <message>
             <source>blobs</source>
             <translation>高斯团 (blobs)</translation>
         </message>
@@ -1246,8 +1303,8 @@ folders A and B</source>
             <translation>两个文件夹 (folder-pair)</translation>
         </message>
         <message>
-            <source>Your own data: .npz with images (N,H,W) uint8 [and labels], .npz or .csv with 2-D points, or a folder of pictures (one sub-folder per class). A folder holding the named set's files is read as that set.</source>
-            <translation>你自己的数据：包含图像 (N,H,W) uint8 [及标签] 的 .npz，包含二维点的 .npz 或 .csv，或一个图片文件夹（每个类别一个子文件夹）。若文件夹中是所选数据集的文件，则按该数据集读取。</translation>
+            <source>Your own data: .npz with images (N,H,W) uint8 [and labels], .npz or .csv with 2-D points, or a folder of pictures (one sub-folder per class; for text to image, with a captions.csv or captions.jsonl). A folder holding the named set's files is read as that set.</source>
+            <translation>你自己的数据：包含图像 (N,H,W) uint8 [及标签] 的 .npz，包含二维点的 .npz 或 .csv，或一个图片文件夹（每个类别一个子文件夹；文本生成图像时需附 captions.csv 或 captions.jsonl）。若文件夹中是所选数据集的文件，则按该数据集读取。</translation>
         </message>
         <message>
             <source>Own data (file/folder)</source>
@@ -1270,12 +1327,36 @@ folders A and B</source>
             <translation>点数</translation>
         </message>
         <message>
-            <source>Side of the square images the model sees (digits are upsampled).</source>
-            <translation>模型看到的方形图像边长（数字会被放大）。</translation>
+            <source>Side of the square images the model sees (digits are upsampled). The networks grow with it: one up/down-sampling block per doubling.</source>
+            <translation>模型看到的方形图像边长（数字会被放大）。网络随之变大：边长每翻一倍，增加一个上/下采样块。</translation>
         </message>
         <message>
             <source>Image size</source>
             <translation>图像尺寸</translation>
+        </message>
+        <message>
+            <source>How a folder's pictures become squares: centre (crop the middle square, then resize) or none (resize the whole picture, which changes its proportions). Pictures are decoded once into the cache.</source>
+            <translation>文件夹中的图片如何变成正方形：centre（裁出中间的正方形再缩放）或 none（缩放整张图片，会改变其比例）。图片只解码一次，存入缓存。</translation>
+        </message>
+        <message>
+            <source>Crop</source>
+            <translation>裁剪</translation>
+        </message>
+        <message>
+            <source>centre</source>
+            <translation>居中裁剪 (centre)</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>不裁剪 (none)</translation>
+        </message>
+        <message>
+            <source>Mirror a random half of each batch left-right: twice the variety for photos whose left and right mean the same (not for text or digits).</source>
+            <translation>把每个 batch 中随机一半的图片左右翻转：对左右含义相同的照片，多样性加倍（不适用于文字或数字）。</translation>
+        </message>
+        <message>
+            <source>Random flip</source>
+            <translation>随机翻转</translation>
         </message>
         <message>
             <source>Training steps (one step = one generator update).</source>
@@ -1995,6 +2076,10 @@ folders A and B</source>
             <translation>在 32x32 的 CIFAR-10 彩色照片上训练的 DCGAN（只需下载一次，170 MB；建议使用 GPU）。</translation>
         </message>
         <message>
+            <source>A DCGAN on a folder of your own pictures at 64x64 (set data.path; decoded once into the cache; wants a GPU).</source>
+            <translation>在你自己的图片文件夹上以 64x64 训练 DCGAN（设置 data.path；只解码一次并存入缓存；建议使用 GPU）。</translation>
+        </message>
+        <message>
             <source>EM fits 4 Gaussians to points drawn from a known mixture (2-D).</source>
             <translation>EM 用 4 个高斯拟合从已知混合中采样的点（二维）。</translation>
         </message>
@@ -2019,12 +2104,20 @@ folders A and B</source>
             <translation>在 MNIST 上训练的卷积 VAE，16 维潜变量（只需下载一次）。</translation>
         </message>
         <message>
+            <source>A convolutional VAE on a folder of your own pictures at 64x64 with a 64-D latent (set data.path; decoded once into the cache).</source>
+            <translation>在你自己的图片文件夹上以 64x64 训练卷积 VAE，64 维潜变量（设置 data.path；只解码一次并存入缓存）。</translation>
+        </message>
+        <message>
             <source>CycleGAN translates white-on-black digits to orange-on-navy and back without paired examples; each digit keeps its shape (offline, 16 px).</source>
             <translation>CycleGAN 在没有配对样本的情况下，把黑底白字的数字翻译成藏青底橙字，再翻译回来；每个数字保持原有形状（离线，16 px）。</translation>
         </message>
         <message>
             <source>CycleGAN between two folders of your own pictures: set data.path to a folder holding sub-folders A and B (unpaired, 32 px).</source>
             <translation>在你自己的两个图片文件夹之间做 CycleGAN：把 data.path 设为包含子文件夹 A 和 B 的文件夹（无需配对，32 px）。</translation>
+        </message>
+        <message>
+            <source>CycleGAN between two folders of your own pictures at 128x128, as in the paper: a ResNet-6 generator and the 70x70 PatchGAN (set data.path to a folder holding A and B; wants a GPU).</source>
+            <translation>在你自己的两个图片文件夹之间以 128x128 做 CycleGAN，与论文相同：ResNet-6 生成器和 70x70 PatchGAN（把 data.path 设为包含 A 和 B 的文件夹；建议使用 GPU）。</translation>
         </message>
         <message>
             <source>Text to image: type "a small red circle in the top left" or "一个蓝色的大方块" and the GAN draws it (offline captioned shapes, 32 px).</source>

@@ -11,7 +11,8 @@ the median over its segments, a ratio between loops the median of the rounds' ow
              Normalize), a DataLoader, plain Adam, `.item()` on the losses every step (in a
              plain subprocess: studio/bench/script.py)
 a and b run in this process with the studio's process settings, as `main.py train` has them
-(studio.core.memory). No Qt is imported here.
+(studio.core.memory). No Qt is imported here. The folder row (studio/bench/folder.py) times a
+large folder of JPEGs: decoding into the cache, opening it again, and DCGAN 64 px from it.
 """
 from __future__ import annotations
 
@@ -41,12 +42,12 @@ __all__ = ["run_bench", "bench_training_row", "main", "format_table", "row_confi
 def _settings(quick: bool) -> dict:
     if os.environ.get(TINY_ENV):
         return {"rounds": 1, "seconds": 0.0, "startup_repeats": 1, "em_repeats": 2,
-                "em_n": 5_000, "mem_steps": 2}
+                "em_n": 5_000, "mem_steps": 2, "folder_images": 64, "folder_steps": 1}
     if quick:
         return {"rounds": 4, "seconds": 1.5, "startup_repeats": 3, "em_repeats": 7,
-                "em_n": 100_000, "mem_steps": 20}
+                "em_n": 100_000, "mem_steps": 20, "folder_images": 2_000, "folder_steps": 2}
     return {"rounds": 11, "seconds": 2.0, "startup_repeats": 5, "em_repeats": 11,
-            "em_n": 100_000, "mem_steps": 50}
+            "em_n": 100_000, "mem_steps": 50, "folder_images": 50_000, "folder_steps": 3}
 
 
 def bench_training_row(name: str, device: str, threads: int, s: dict,
@@ -250,7 +251,7 @@ def bench_memory(s: dict, device: str) -> dict:
 
 
 def run_bench(device: str = "cpu", quick: bool = False, threads: int | None = None,
-              say=print) -> dict:
+              say=print, folder_images: int | None = None) -> dict:
     from ..core.devices import pick_device
     from ..core.memory import keep_freed_memory
 
@@ -275,13 +276,20 @@ def run_bench(device: str = "cpu", quick: bool = False, threads: int | None = No
     say("measuring start-up and memory ...")
     out["startup"] = bench_startup(s) if window else None
     out["memory"] = bench_memory(s, dev.type)
+    n = s["folder_images"] if folder_images is None else folder_images
+    if n:
+        from .folder import bench_folder
+
+        say(f"measuring a folder of {n:,} JPEGs ...")
+        out["folder"] = bench_folder(n, dev.type, s, say)
     out["machine"]["loadavg_after"] = list(os.getloadavg())
     return out
 
 
 def main(device: str = "cpu", quick: bool = False, json_path: str | None = None,
-         threads: int | None = None) -> int:
-    r = run_bench(device, quick, threads, say=lambda msg: print(msg, file=sys.stderr, flush=True))
+         threads: int | None = None, folder_images: int | None = None) -> int:
+    r = run_bench(device, quick, threads, say=lambda msg: print(msg, file=sys.stderr, flush=True),
+                  folder_images=folder_images)
     print(format_table(r))
     if json_path:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,6 @@ import json
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -27,7 +26,9 @@ class PILDigits(torch.utils.data.Dataset):
     def __init__(self, x: torch.Tensor, transform):
         from PIL import Image
 
-        u8 = (x.squeeze(1).cpu().numpy() * 255).round().astype(np.uint8)
+        from ..core.data import to_u8
+
+        u8 = to_u8(x.squeeze(1).cpu())
         self.images = [Image.fromarray(a, mode="L") for a in u8]
         self.transform = transform
 

@@ -47,6 +47,10 @@ def format_table(r: dict) -> str:
               f"memory: peak {r['memory']['peak_rss_mb']:.0f} MB for a {r['memory']['steps']}-step "
               f"{r['memory']['preset']} run (`import torch` alone: "
               f"{r['memory']['import_torch_rss_mb']:.0f} MB)"]
+    if r.get("folder"):
+        from .folder import format_folder
+
+        lines.append(format_folder(r["folder"]))
     return "\n".join(lines)
 
 

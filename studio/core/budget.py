@@ -73,7 +73,7 @@ class Estimate:
     params: int  # parameters of all networks
     param_bytes: int  # weights, gradients, Adam state
     activation_bytes: int  # one step's activations and their gradients
-    data_bytes: int  # the data set as the engine holds it (float32 on the device)
+    data_bytes: int  # the data set as the engine holds it (uint8 images, float32 points)
     batch_size: int
     width_field: str
 
@@ -104,7 +104,7 @@ def estimate(cfg, info=None, activations: bool = True) -> Estimate:
         raise
     except Exception:
         return Estimate(0, 0, 0, 0, b, "")
-    data = info.n * 4 * math.prod(info.shape) + extra
+    data = info.n * (4 if info.kind == "points" else 1) * math.prod(info.shape) + extra
     return Estimate(params, params * BYTES_PER_PARAM, acts * BACKWARD, data, b, field)
 
 
@@ -204,11 +204,13 @@ def check_training(cfg, device=None, info=None, model_only: bool = False) -> Est
     if not model_only and est.param_bytes <= room:
         est = estimate(cfg, info)
     acts = 0 if model_only else est.activation_bytes
-    need = est.param_bytes + acts + est.data_bytes
+    # A folder's images are streamed from the decoded cache when the device cannot hold them.
+    data = 0 if info.streamed else est.data_bytes
+    need = est.param_bytes + acts + data
     if need <= room:
         return est
     where = f"{format_bytes(room)} usable ({format_bytes(free)} free on {_where(device)})"
-    parts = {"params": est.param_bytes, "acts": acts, "data": est.data_bytes}
+    parts = {"params": est.param_bytes, "acts": acts, "data": data}
     worst = max(parts, key=parts.get)
     if worst == "params":
         f = est.width_field
@@ -219,7 +221,7 @@ def check_training(cfg, device=None, info=None, model_only: bool = False) -> Est
                              f"{f}{MORE_FIELDS.get(f, '')}")
     if worst == "acts":
         per = est.activation_bytes / max(1, est.batch_size)
-        fits = int((room - est.param_bytes - est.data_bytes) // per) if per else 0
+        fits = int((room - est.param_bytes - data) // per) if per else 0
         hint = f"at most {fits}" if fits >= 1 else "a smaller model or image size"
         raise ConfigError("train.batch_size", f"one step of {est.batch_size} examples needs "
                                               f"about {format_bytes(need)}, more than the "
@@ -229,7 +231,7 @@ def check_training(cfg, device=None, info=None, model_only: bool = False) -> Est
     key = "data.limit" if fits >= 2 else "data.image_size"
     hint = f"data.limit={fits}" if fits >= 2 else "a smaller data.image_size"
     raise ConfigError(key, f"the data set needs about {format_bytes(est.data_bytes)} as the "
-                           f"model holds it (float32 at data.image_size) and the run "
+                           f"model holds it (uint8 at data.image_size) and the run "
                            f"{format_bytes(need)}, more than the {where}; try {hint}")
 
 

@@ -177,7 +177,7 @@ class TrainingSession:
         from .engines import make_engine
         from .rundir import BackgroundWriter
 
-        engine = self.engine = make_engine(self.cfg, self.device, progress=self._download)
+        engine = self.engine = make_engine(self.cfg, self.device, progress=self._progress)
         if self.threads or engine.cpu_threads:
             import torch
 
@@ -314,15 +314,17 @@ class TrainingSession:
                                                (self.rd.path if self.rd else "")),
                       error=e.strerror or str(e), checkpoint_step=self.checkpoint_step)
 
-    def _download(self, done: int, total: int) -> None:
+    def _progress(self, done: int, total: int, kind: str = "download") -> None:
+        """Data being made ready: a download (bytes) or a folder decoded into the cache
+        ("decode", files); Stop cancels either."""
         now = time.perf_counter()
         if now - self._download_told >= 0.1 or done == total:  # it reports every few KB
             self._download_told = now
-            self.emit("download", done=int(done), total=int(total))
+            self.emit(kind, done=int(done), total=int(total))
         if self.controls.stop.is_set():
             from .data import DataError
 
-            raise DataError("download cancelled")
+            raise DataError("download cancelled" if kind == "download" else "decoding cancelled")
 
     # -- pause and requests ------------------------------------------------------------------------
     def _wait_while_paused(self) -> None:

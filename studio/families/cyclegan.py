@@ -4,7 +4,8 @@ from . import TRAIN_FORM, Curve, Family
 FAMILIES = [Family(
     name="cyclegan", section="cyclegan", engine="studio.core.engines.cyclegan:CycleGANEngine",
     # The loss weights are set by sliders in the family's panel.
-    form=("data.name", "data.path", "data.image_size", "cyclegan.width", "cyclegan.blocks",
+    form=("data.name", "data.path", "data.image_size", "data.crop", "data.flip",
+          "cyclegan.width", "cyclegan.blocks",
           "cyclegan.d_width", "cyclegan.d_layers", "cyclegan.lr", "cyclegan.beta1",
           "cyclegan.pool_size") + TRAIN_FORM,
     curves=(Curve(0, "loss_g_ab", "G adv (A→B)", "#e4572e"),

@@ -3,7 +3,8 @@ from . import TRAIN_FORM, Curve, Family
 
 FAMILIES = [Family(
     name="text2img", section="text2img", engine="studio.core.engines.text2img:Text2ImgEngine",
-    form=("data.name", "data.image_size", "text2img.latent_dim", "text2img.width",
+    form=("data.name", "data.path", "data.image_size", "data.crop",
+          "text2img.latent_dim", "text2img.width",
           "text2img.word_dim", "text2img.text_dim", "text2img.cond_dim", "text2img.lr_g",
           "text2img.lr_d", "text2img.beta1", "text2img.match_weight") + TRAIN_FORM,
     curves=(Curve(0, "loss_g", "G loss", "#e4572e"), Curve(0, "loss_d", "D loss", "#2e86ab"),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 from ..config import RunConfig
 from ..presets import DEFAULT_PRESET, PRESETS
 from . import exports, i18n, layout, settings, status, theme
+from .folder_data import FolderInfo, show_decode
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
 from .panels import gallery
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
         self.open_action = action(file, self.tr("&Open checkpoint…"), self._on_open, "Ctrl+O")
         self.save_action = action(file, self.tr("&Save checkpoint…"), self._on_save, "Ctrl+S")
         action(file, self.tr("Use my own &data…"), self._on_choose_data, "Ctrl+D")
+        self.folder_info = FolderInfo(self)
+        action(file, self.tr("Use a &folder of pictures…"), self.folder_info.choose)
         action(file, self.tr("Presets &gallery…"), lambda: gallery.show_gallery(self), "Ctrl+G")
         action(file, self.tr("Open &run folder…"),
                lambda: open_run_folder(self.runs, self.runs_dock))
@@ -336,6 +339,8 @@ class MainWindow(QMainWindow):
             self.device_label.setText(self.tr("Device: %1").replace("%1", d["device"]))
         elif kind == "download":
             self._on_download(d["done"], d["total"])
+        elif kind == "decode":
+            show_decode(self, d["done"], d["total"])
         elif kind == "saved":
             self._on_saved(d["path"])
         elif kind == "diverged":

@@ -29,7 +29,12 @@ def test_bench_quick_writes_every_row(tmp_path):
     assert r["em"]["max_abs_mean_diff"] < 1e-6  # the same EM from the same start
     assert r["startup"]["window_shown_s"] > 0 and r["memory"]["peak_rss_mb"] > 0
     assert r["machine"]["torch_threads"] >= 1
-    assert "b/a" in p.stdout and "EM" in p.stdout  # the table
+    f = r["folder"]  # the folder row: 64 generated JPEGs and one step per loop when tiny
+    assert f["images"] == 64 and f["cache_mb"] > 0
+    for key in ("decode_images_per_s", "open_cache_s", "cache_steps_per_s", "device_steps_per_s",
+                "script_steps_per_s", "cache_over_device", "cache_over_script"):
+        assert f[key] > 0, key
+    assert "b/a" in p.stdout and "EM" in p.stdout and "decoded into the cache" in p.stdout
 
 
 def test_bench_rejects_bad_threads():

@@ -147,3 +147,32 @@ def test_a_diverging_cli_run_stops_and_keeps_the_last_good_checkpoint(tmp_path, 
     # After the first checkpoint (step 20) the next waits MIN_CHECKPOINT_S: 20 is the last good.
     assert rc == 3 and len(err) == 1 and "diverged at step 46" in err[0] and "step 20" in err[0]
     assert load_checkpoint(tmp_path / "r")["step"] == 20
+
+
+def test_text_to_image_on_my_captioned_folder_then_a_bad_captions_file(tmp_path):
+    from PIL import Image
+
+    own = tmp_path / "own"
+    own.mkdir()
+    rows = []
+    for i, (colour, zh) in enumerate([("red", "红色"), ("blue", "蓝色")] * 3):
+        Image.new("RGB", (24, 24), (200, 20, 20) if colour == "red" else (20, 20, 200)).save(
+            own / f"{i}.png")
+        rows += [f"{i}.png,a {colour} square", f"{i}.png,一个{zh}的方块"]
+    (own / "captions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {**ENV, "GENERATIVE_STUDIO_CACHE": str(tmp_path / "cache")}
+    args = [sys.executable, str(ROOT / "main.py"), "train", "--preset", "text2img-digits",
+            "--out", str(tmp_path / "run"), "--steps", "2", "--set", f"data.path={own}",
+            "--set", "train.batch_size=4", "--set", "text2img.width=8"]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    assert p.returncode == 0, p.stderr
+    assert "decoding" in p.stderr  # the decode's progress bar
+    p = cli("sample", tmp_path / "run", "--n", 2, "--out", tmp_path / "s.npz",
+            "--caption", "一个蓝色的方块")
+    assert np.load(tmp_path / "s.npz")["images"].shape == (2, 3, 16, 16)
+    (own / "captions.csv").write_text("0.png\n", encoding="utf-8")
+    args[args.index(str(tmp_path / "run"))] = str(tmp_path / "run2")
+    p = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    lines = p.stderr.strip().splitlines()
+    assert p.returncode == 2 and len(lines) == 1, p.stderr
+    assert "captions.csv: line 1 needs two columns" in lines[0]

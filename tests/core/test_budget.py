@@ -93,7 +93,8 @@ def test_other_families_are_refused_naming_what_to_change(free_8gb, sets, key):
 
 def test_a_data_set_too_large_for_memory_suggests_a_limit(monkeypatch):
     monkeypatch.setattr(budget, "free_memory", lambda device=None: 100 << 20)
-    cfg = RunConfig.from_dict({"model": "vae", "data": {"name": "digits", "image_size": 128},
+    # 1,797 digits at 256 px are 118 MB as uint8.
+    cfg = RunConfig.from_dict({"model": "vae", "data": {"name": "digits", "image_size": 256},
                                "vae": {"hidden": 16}, "train": {"batch_size": 8}})
     with pytest.raises(ConfigError) as e:
         budget.check_training(cfg, torch.device("cpu"))

@@ -18,7 +18,7 @@ from studio.presets import PRESETS
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 ROOT = Path(__file__).resolve().parents[2]
 OFFLINE = [name for name, p in PRESETS.items()
-           if p.config().data.name not in ("mnist", "cifar10", "folder-pair")]
+           if p.config().data.name not in ("mnist", "cifar10", "folder-pair", "folder")]
 
 
 def _cfg(preset: str, device: str = "cuda"):

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from studio.config import ConfigError, RunConfig
-from studio.core.data import DataError
+from studio.core.data import DataError, to_float
 from studio.core.data.domains import load_domains, make_pair
 from studio.core.engines import make_engine
 from studio.presets import PRESETS
@@ -35,9 +35,11 @@ def test_translation_keeps_the_digit_and_cycle_error_falls():
 
     e = make_engine(small_cfg())
     d = e.data
+    assert d.a.dtype == d.b.dtype == torch.uint8  # held as uint8, converted per batch
+    b = to_float(d.b)
     # A classifier trained on real domain-B digits judges G's translations of A digits.
-    clf = LogisticRegression(max_iter=1000).fit(d.b.flatten(1).numpy(), d.labels_b.numpy())
-    assert clf.score(d.b.flatten(1).numpy(), d.labels_b.numpy()) > 0.9
+    clf = LogisticRegression(max_iter=1000).fit(b.flatten(1).numpy(), d.labels_b.numpy())
+    assert clf.score(b.flatten(1).numpy(), d.labels_b.numpy()) > 0.9
     cycle = []
     for _ in range(150):
         cycle.append(float(e.step().metrics["cycle_a"]))
@@ -46,7 +48,7 @@ def test_translation_keeps_the_digit_and_cycle_error_falls():
     assert acc > 0.5, acc  # chance is 0.1
     # In domain B: coloured like B, not gray like A.
     colour = (out[:, 2] - out[:, 0]).abs().mean()
-    assert abs(colour - (d.b[:, 2] - d.b[:, 0]).abs().mean()) < 0.1 and colour > 0.2
+    assert abs(colour - (b[:, 2] - b[:, 0]).abs().mean()) < 0.1 and colour > 0.2
     assert np.mean(cycle[-20:]) < 0.6 * np.mean(cycle[:20])
 
 

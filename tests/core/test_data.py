@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from studio.config import DataConfig
 from studio.core.data import DataError, load_dataset
@@ -33,7 +34,9 @@ def test_other_toy_sets(name):
 def test_digits_are_upsampled_to_the_model_size():
     ds = load_dataset(DataConfig(name="digits", image_size=28))
     assert ds.kind == "images" and ds.x.shape == (1797, 1, 28, 28)
-    assert 0 <= float(ds.x.min()) and float(ds.x.max()) <= 1
+    assert ds.x.dtype == torch.uint8 and int(ds.x.max()) == 255  # held as uint8
+    batch = ds.batch(torch.arange(5))  # a batch is float32 in [0, 1]
+    assert batch.dtype == torch.float32 and 0 <= float(batch.min()) and float(batch.max()) <= 1
     assert ds.num_classes == 10 and ds.labels.shape == (1797,)
 
 
@@ -41,8 +44,9 @@ def test_user_npz_images_with_labels(tmp_path):
     imgs = np.random.default_rng(0).integers(0, 256, (20, 12, 12), dtype=np.uint8)
     np.savez(tmp_path / "d.npz", images=imgs, labels=np.arange(20) % 3)
     ds = load_dataset(DataConfig(path=str(tmp_path / "d.npz"), image_size=12))
-    assert ds.x.shape == (20, 1, 12, 12) and ds.num_classes == 3
-    assert float(ds.x[0, 0, 0, 0]) == pytest.approx(imgs[0, 0, 0] / 255)
+    assert ds.x.shape == (20, 1, 12, 12) and ds.num_classes == 3 and ds.x.dtype == torch.uint8
+    assert int(ds.x[0, 0, 0, 0]) == imgs[0, 0, 0]
+    assert float(ds.batch(torch.tensor([0]))[0, 0, 0, 0]) == pytest.approx(imgs[0, 0, 0] / 255)
 
 
 def test_user_points_csv_with_header(tmp_path):
@@ -231,12 +235,13 @@ def test_images_are_resized_a_chunk_at_a_time_to_the_same_result(monkeypatch):
     from studio.core import data
 
     x = np.random.default_rng(0).integers(0, 256, (50, 3, 20, 20), dtype=np.uint8)
-    whole = F.interpolate(torch.from_numpy(x).float() / 255, size=(12, 12), mode="bilinear",
-                          antialias=True, align_corners=False).clamp(0, 1)
+    whole = F.interpolate(torch.from_numpy(x).float(), size=(12, 12), mode="bilinear",
+                          antialias=True, align_corners=False).clamp(0, 255).round()
     monkeypatch.setattr(data, "CHUNK_BYTES", 20 * 20 * 3 * 4 * 2 * 7)  # chunks of 7 images
-    assert torch.equal(data.resize_u8(x, 12), whole)
+    out = data.resize_u8(x, 12)
+    assert out.dtype == torch.uint8 and torch.equal(out, whole.to(torch.uint8))
     same = x[:, :, :12, :12]
-    assert torch.equal(data.resize_u8(same, 12), torch.from_numpy(same) / 255)
+    assert torch.equal(data.resize_u8(same, 12), torch.from_numpy(same))
 
 
 def test_an_image_file_is_read_without_a_float_copy_of_the_whole_set(tmp_path):

@@ -26,7 +26,7 @@ SMALL, LARGE = "1366x768", "1920x1080"  # the virtual screens of conftest.py
 MIN_PICTURE = 200  # px, the short side of an image grid or a plot one clicks in
 # Presets whose data are downloaded or are the user's own: checked as loaded, not trained.
 NOT_OFFLINE = {name for name, p in PRESETS.items()
-               if p.config().data.name in ("mnist", "cifar10", "folder-pair")}
+               if p.config().data.name in ("mnist", "cifar10", "folder-pair", "folder")}
 # Chinese labels change the form and the panels' text, not the pictures a run adds: in Chinese
 # one preset of each model is trained, on points and on images (all of them in English).
 ONE_PER_MODEL = set({(p.config().model, p.config().data.name in ("ring8", "grid25", "blobs")): n

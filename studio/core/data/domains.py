@@ -24,8 +24,8 @@ NAVY, ORANGE = np.array([0.08, 0.12, 0.38], np.float32), np.array([1.0, 0.62, 0.
 
 @dataclass
 class DomainPair:
-    a: torch.Tensor  # (Na, C, H, W) float32 in [0, 1]
-    b: torch.Tensor  # (Nb, C, H, W)
+    a: torch.Tensor  # (Na, C, H, W) uint8, on the device (or mapped from the decoded cache)
+    b: torch.Tensor  # (Nb, C, H, W) uint8
     labels_a: torch.Tensor | None = None  # content labels where known (digit classes)
     labels_b: torch.Tensor | None = None
     names: tuple[str, str] = ("A", "B")
@@ -97,28 +97,33 @@ def find_domain_folders(root) -> tuple[Path, Path]:
 
 
 def load_folder_pair(root, size: int, seed: int = 0, limit: int | None = None,
-                     progress=None) -> DomainPair:
-    """The user's own two folders; every picture becomes an RGB size x size square."""
+                     progress=None, crop: str = "centre") -> DomainPair:
+    """The user's own two folders; every picture becomes an RGB size x size square (uint8,
+    mapped from the decoded cache)."""
     from .folder import load_image_folder
 
     fa, fb = find_domain_folders(root)
-    a = load_image_folder(fa, size, "RGB", limit, progress, seed)
-    b = load_image_folder(fb, size, "RGB", limit, progress, seed)
-    to_t = lambda imgs: torch.from_numpy(imgs).float().div_(255.0)  # noqa: E731
-    return DomainPair(to_t(a.images), to_t(b.images), names=(fa.name, fb.name),
-                      name=str(root))
+    a = load_image_folder(fa, size, "RGB", limit, progress, seed, crop)
+    b = load_image_folder(fb, size, "RGB", limit, progress, seed, crop)
+    return DomainPair(torch.from_numpy(a.images), torch.from_numpy(b.images),
+                      names=(fa.name, fb.name), name=str(root))
 
 
 def load_domains(data_cfg, device, seed: int = 0, progress=None) -> DomainPair:
-    """The pair a data config names, on the device; DataError with a one-line reason."""
+    """The pair a data config names, as uint8 on the device (or in host memory when the
+    device cannot hold it); DataError with a one-line reason."""
+    from . import place, to_u8
+
     limit = getattr(data_cfg, "limit", 0) or None
     if data_cfg.name == "folder-pair" or data_cfg.path:
         if not data_cfg.path:
             raise DataError("data.path: choose a folder holding two sub-folders of pictures, "
                             "A and B")
-        pair = load_folder_pair(data_cfg.path, data_cfg.image_size, seed, limit, progress)
+        pair = load_folder_pair(data_cfg.path, data_cfg.image_size, seed, limit, progress,
+                                getattr(data_cfg, "crop", "centre"))
     else:
         pair = make_pair(data_cfg.name, data_cfg.image_size, seed, n_shapes=limit or 2000)
+        pair.a, pair.b = (torch.from_numpy(to_u8(t)) for t in (pair.a, pair.b))
         if limit:
             pair.a, pair.b = pair.a[:limit], pair.b[:limit]
             pair.labels_a = None if pair.labels_a is None else pair.labels_a[:limit]
@@ -126,8 +131,8 @@ def load_domains(data_cfg, device, seed: int = 0, progress=None) -> DomainPair:
     if len(pair.a) < 2 or len(pair.b) < 2:
         raise DataError("data.path: each domain needs at least 2 pictures")
     move = lambda t: None if t is None else t.to(device)  # noqa: E731
-    return DomainPair(move(pair.a), move(pair.b), move(pair.labels_a), move(pair.labels_b),
-                      pair.names, pair.name)
+    return DomainPair(place(pair.a.numpy(), device)[0], place(pair.b.numpy(), device)[0],
+                      move(pair.labels_a), move(pair.labels_b), pair.names, pair.name)
 
 
 def to_model_images(images: np.ndarray, channels: int, size: int) -> torch.Tensor:

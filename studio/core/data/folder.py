@@ -1,7 +1,9 @@
 """A folder of the user's own pictures: one sub-folder per class, or a flat folder (one class).
 
-Every image is centre-cropped to a square and resized, so photos of any shape can be used.
-Files that cannot be decoded are skipped and named, so the UI can say which and how many.
+Every image is centre-cropped to a square and resized (or, with crop "none", resized whole),
+so photos of any shape can be used. The folder is decoded once into the studio's cache
+(core.data.cache), in parallel; later runs read the cache. Files that cannot be decoded are
+skipped and named, so the UI can say which and how many.
 """
 from __future__ import annotations
 
@@ -16,15 +18,18 @@ from .files import DataError
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".ppm", ".pgm", ".pbm",
                     ".tif", ".tiff", ".webp")
 MODES = ("RGB", "L", "auto")
+CROPS = ("centre", "none")
 _GRAY = ("1", "L", "LA", "I", "I;16", "F")
 
 
 @dataclass
 class FolderImages:
-    images: np.ndarray  # (N, C, size, size) uint8, C 3 (RGB) or 1 (L)
+    images: np.ndarray  # (N, C, size, size) uint8, C 3 (RGB) or 1 (L); memory-mapped cache
     labels: np.ndarray  # (N,) int64, an index into classes
     classes: list[str]  # sub-folder names; [the folder's own name] for a flat folder
     skipped: list[str] = field(default_factory=list)  # unreadable files, relative to the folder
+    kept: np.ndarray | None = None  # (N,) which of the listed files each image is
+    cache: object = None  # the core.data.cache.Decoded it was read from
 
     @property
     def n_skipped(self) -> int:
@@ -51,11 +56,17 @@ def list_image_files(root) -> tuple[list[tuple[Path, int]], list[str]]:
     return [(p, 0) for p in _image_files(root, recursive=False)], [root.resolve().name]
 
 
-def _read(path: Path, size: int, mode: str) -> tuple[np.ndarray, bool]:
-    """(pixels (size, size[, 3]) uint8, whether the file was grayscale)."""
-    from PIL import Image, ImageOps
+def read_image(path, size: int, mode: str = "RGB", crop: str = "centre") -> tuple[np.ndarray, bool]:
+    """(pixels (size, size[, 3]) uint8, whether the file was grayscale). mode "L" gives one
+    channel, anything else three. Raises what PIL raises for a file it cannot decode."""
+    from PIL import Image
+    from torchvision.transforms import InterpolationMode
+    from torchvision.transforms.v2 import functional as TF
 
     with Image.open(path) as im:
+        # JPEGs decode at 1/2, 1/4 or 1/8 scale when that still covers `size`: a photo
+        # shrunk to 64 px decodes several times faster.
+        im.draft("L" if mode == "L" else "RGB", (size, size))
         im.load()  # decode now: truncated and corrupt files fail here, not later
         gray = im.mode in _GRAY
         if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
@@ -63,58 +74,91 @@ def _read(path: Path, size: int, mode: str) -> tuple[np.ndarray, bool]:
             rgba = im.convert("RGBA")
             im = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
         im = im.convert("L" if mode == "L" else "RGB")
-        im = ImageOps.fit(im, (size, size), Image.Resampling.LANCZOS)
+        if crop == "centre":
+            side = min(im.size)
+            im = TF.center_crop(im, [side, side])
+        im = TF.resize(im, [size, size], interpolation=InterpolationMode.LANCZOS, antialias=True)
         return np.asarray(im, dtype=np.uint8), gray
 
 
+def pick_subset(files: list, limit: int | None, seed: int) -> list:
+    """A fixed random subset of at most `limit` files (in listing order)."""
+    if limit is None or len(files) <= limit:
+        return files
+    keep = np.sort(np.random.default_rng(seed).choice(len(files), limit, replace=False))
+    return [files[i] for i in keep]
+
+
 def load_image_folder(root, size: int, mode: str = "RGB", limit: int | None = None,
-                      progress: Callable[[int, int], None] | None = None,
-                      seed: int = 0) -> FolderImages:
-    """Read every image under `root` as a size x size square.
+                      progress: Callable | None = None, seed: int = 0,
+                      crop: str = "centre") -> FolderImages:
+    """Every image under `root` as a size x size square, from the decoded cache (decoding
+    the folder first if it changed or was never decoded).
 
     mode "RGB" or "L" converts every image; "auto" gives L when all images are grayscale.
     limit: read at most this many images (a random subset, fixed by seed) to bound memory.
-    progress(done, total) after each file. Raises DataError if no image can be read.
+    progress(done, total, "decode") while decoding; it may raise to cancel. Raises DataError
+    if no image can be read.
     """
-    from PIL import Image
+    from .cache import decode_files
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if crop not in CROPS:
+        raise ValueError(f"crop must be one of {CROPS}, got {crop!r}")
     if size < 1:
         raise ValueError(f"size must be positive, got {size}")
     root = Path(root).expanduser()
     files, classes = list_image_files(root)
     if not files:
         raise DataError(f"{root}: no image files ({', '.join(IMAGE_EXTENSIONS)})")
-    if limit is not None and len(files) > limit:
-        keep = np.sort(np.random.default_rng(seed).choice(len(files), limit, replace=False))
-        files = [files[i] for i in keep]
-    channels = 1 if mode == "L" else 3
-    images = np.empty((len(files), channels, size, size), np.uint8)
-    labels = np.empty(len(files), np.int64)
-    skipped: list[str] = []
-    n, all_gray = 0, True
-    for i, (path, label) in enumerate(files):
-        try:
-            pixels, gray = _read(path, size, mode)
-        except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError):
-            skipped.append(path.relative_to(root).as_posix())
-        else:
-            images[n] = pixels[None] if channels == 1 else pixels.transpose(2, 0, 1)
-            labels[n] = label
-            all_gray &= gray
-            n += 1
-        if progress:
-            progress(i + 1, len(files))
-    if n == 0:
-        shown = ", ".join(skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+    files = pick_subset(files, limit, seed)
+    dec = decode_files(root, [p for p, _ in files], size, mode, crop, progress,
+                       variant=f"folder limit={limit} seed={seed}")
+    if dec.n == 0:
+        shown = ", ".join(dec.skipped[:3]) + (", ..." if len(dec.skipped) > 3 else "")
         raise DataError(f"{root}: none of the {len(files)} image files could be read ({shown})")
-    images, labels = images[:n], labels[:n]
-    if mode == "auto" and all_gray:
-        images = images[:, :1]  # grayscale converted to RGB has R = G = B
+    labels = np.fromiter((files[i][1] for i in dec.kept), np.int64, dec.n)
     # Classes whose every file was unreadable are dropped, keeping labels 0..K-1 dense.
     present = np.unique(labels)
     if len(present) < len(classes):
         labels = np.searchsorted(present, labels).astype(np.int64)
         classes = [classes[k] for k in present]
-    return FolderImages(np.ascontiguousarray(images), labels, classes, skipped)
+    return FolderImages(dec.images, labels, classes, list(dec.skipped), dec.kept, dec)
+
+
+@dataclass
+class FolderSummary:
+    n: int  # pictures (after data.limit)
+    classes: int
+    smallest: tuple[int, int]  # (width, height) of the smallest and largest of a sample
+    largest: tuple[int, int]
+    cache_bytes: int  # the decoded cache on disk now (0: decoded at the run's start)
+    set_bytes: int  # the decoded set as uint8 at this size (RGB; grey pictures take a third)
+
+
+def folder_summary(root, size: int, crop: str = "centre", limit: int | None = None,
+                   seed: int = 0, sample: int = 32) -> FolderSummary:
+    """What a folder holds, from its listing and the headers of a few pictures (nothing is
+    decoded): for the window to show when a folder is chosen. DataError for no pictures."""
+    from PIL import Image
+
+    from .cache import cache_size, find_cache
+
+    root = Path(root).expanduser()
+    files, classes = list_image_files(root)
+    if not files:
+        raise DataError(f"{root}: no image files ({', '.join(IMAGE_EXTENSIONS)})")
+    files = pick_subset(files, limit, seed)
+    sizes = []
+    for p, _ in files[:: max(1, len(files) // sample)][:sample]:
+        try:
+            with Image.open(p) as im:  # reads the header only
+                sizes.append(im.size)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            pass
+    by_area = sorted(sizes, key=lambda s: s[0] * s[1]) or [(0, 0)]
+    found = find_cache(root, [p for p, _ in files], size, "auto", crop,
+                       variant=f"folder limit={limit} seed={seed}")
+    return FolderSummary(len(files), len(classes), by_area[0], by_area[-1], cache_size(found),
+                         len(files) * 3 * size * size)

@@ -26,6 +26,7 @@ class DataInfo:
     n: int = 0  # examples held (both domains of a pair); 0 when unknown
     num_classes: int = 0  # classes of the labels; 0 without labels
     dim: int = 2  # points: coordinates per point
+    streamed: bool = False  # images of a folder: streamed from the decoded cache if need be
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -42,12 +43,15 @@ def describe(cfg) -> DataInfo:
         return DataInfo("points", n=_points_n(d) or d.n_points, dim=cfg.gmm.dim)
     if cfg.model == "cyclegan":
         if d.path or d.name == "folder-pair":
-            return DataInfo(channels=3, size=size, n=_pair_files(d.path, limit))
+            return DataInfo(channels=3, size=size, n=_pair_files(d.path, limit), streamed=True)
         if d.name == "shapes-outline":
             return DataInfo(channels=3, size=size, n=2 * (limit or N_SHAPES["cyclegan"]))
         return DataInfo(channels=3 if d.name == "digits-colour" else 1, size=size,
                         n=cap(SET_SIZES["digits"]))
     if cfg.model == "text2img":
+        if d.path:
+            return DataInfo(channels=3, size=size, n=cap(_captioned_files(d.path)),
+                            streamed=True)
         if d.name == "digits":
             return DataInfo(channels=1, size=size, n=cap(SET_SIZES["digits"]), num_classes=10)
         return DataInfo(channels=3, size=size, n=limit or N_SHAPES["text2img"])
@@ -58,6 +62,8 @@ def describe(cfg) -> DataInfo:
     if d.name in SET_SIZES:
         return DataInfo(channels=SET_CHANNELS[d.name], size=size, n=cap(SET_SIZES[d.name]),
                         num_classes=10)
+    if d.name == "folder":  # no folder chosen yet
+        return DataInfo(channels=3, size=size, streamed=True)
     return DataInfo("points", n=d.n_points)
 
 
@@ -70,7 +76,8 @@ def _describe_path(path: Path, d, size: int, cap, conditional: bool) -> DataInfo
             from .folder import list_image_files
 
             files, classes = list_image_files(path)
-            return DataInfo(channels=3, size=size, n=cap(len(files)), num_classes=len(classes))
+            return DataInfo(channels=3, size=size, n=cap(len(files)), num_classes=len(classes),
+                            streamed=True)
         if path.suffix.lower() == ".csv":
             return DataInfo("points", n=path.stat().st_size // 4)  # a row takes >= 4 bytes
         headers = npz_headers(path)
@@ -128,5 +135,14 @@ def _pair_files(root: str, limit: int) -> int:
             n = len(list_image_files(folder)[0])
             total += min(n, limit) if limit else n
         return total
+    except (DataError, OSError):
+        return 0
+
+
+def _captioned_files(root: str) -> int:
+    from .captions import read_captions
+
+    try:
+        return len(read_captions(Path(root).expanduser()))
     except (DataError, OSError):
         return 0

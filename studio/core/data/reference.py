@@ -63,19 +63,15 @@ def reference_for(engine) -> dict | None:
     return ref
 
 
-def _as_float_images(x: torch.Tensor, device) -> torch.Tensor:
-    return x.to(device).float().div_(255.0)
-
-
 def data_from_reference(ref: dict, device) -> Dataset | DomainPair:
     """The data set a checkpoint's reference stands for (small: for sampling, not training)."""
     if ref["type"] == "domains":
         la, lb = ref.get("labels_a"), ref.get("labels_b")
-        return DomainPair(_as_float_images(ref["a"], device), _as_float_images(ref["b"], device),
+        return DomainPair(ref["a"].to(device), ref["b"].to(device),
                           None if la is None else la.to(device),
                           None if lb is None else lb.to(device),
                           tuple(ref["names"]), ref.get("name", ""))
-    x = _as_float_images(ref["x"], device) if ref["kind"] == "images" else ref["x"].to(device)
+    x = ref["x"].to(device)  # images stay uint8, as data sets hold them
     y = ref.get("labels")
     modes = ref.get("modes")
     return Dataset(ref["kind"], x, None if y is None else y.to(device), int(ref["num_classes"]),

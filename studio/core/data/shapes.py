@@ -40,10 +40,11 @@ DIGIT_ZH = "零一二三四五六七八九"
 
 @dataclass
 class CaptionedImages:
-    x: np.ndarray  # (N, C, H, W) float32 in [0, 1]
+    x: np.ndarray  # (N, C, H, W) float32 in [0, 1], or uint8 (a folder's, from the cache)
     captions: list[list[str]]  # several captions per image
     attrs: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (N,) index
     name: str = ""
+    n_skipped: int = 0  # pictures the captions name that could not be read
 
 
 def render_shape(size: int, shape: str, colour, cx: float, cy: float, r: float,

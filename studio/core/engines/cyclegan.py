@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from ...config import ConfigError
-from ..data import DataError
+from ..data import DataError, to_float
 from ..data.domains import load_domains, to_model_images
 from ..devices import load_generator_state, make_generator
 from ..losses import lsgan_d, lsgan_g
@@ -64,7 +64,8 @@ class CycleGANEngine(Engine):
 
     def _batch(self, x: torch.Tensor, n: int) -> torch.Tensor:
         idx = torch.randint(0, len(x), (n,), device=self.gen.device, generator=self.gen)
-        return speed.to_layout(x[idx.to(x.device)] * 2 - 1, self.channels_last)
+        x = to_float(x[idx.to(x.device)], self.device)  # uint8 -> float on the device
+        return speed.to_layout(x * 2 - 1, self.channels_last)
 
     def set_hyperparameters(self, cfg) -> None:
         c = cfg.cyclegan
@@ -114,9 +115,9 @@ class CycleGANEngine(Engine):
     # -- what the panel shows ------------------------------------------------------------------
     @torch.no_grad()
     def translate(self, x: torch.Tensor, direction: str = "ab") -> torch.Tensor:
-        """Images in [0, 1] -> their translation in [0, 1] (ab: by G, ba: by F)."""
+        """Images in [0, 1] (or uint8) -> their translation in [0, 1] (ab: by G, ba: by F)."""
         net = self.G if direction == "ab" else self.F
-        out = [net(x[i:i + 256].to(self.device) * 2 - 1) for i in range(0, len(x), 256)]
+        out = [net(to_float(x[i:i + 256], self.device) * 2 - 1) for i in range(0, len(x), 256)]
         return ((torch.cat(out) + 1) / 2).clamp(0, 1)
 
     @torch.no_grad()
@@ -149,7 +150,7 @@ class CycleGANEngine(Engine):
             return out
         src = self.data.a if direction == "ab" else self.data.b
         idx = torch.randint(0, len(src), (n,), device=self.gen.device, generator=self.gen)
-        x = src[idx.to(src.device)]
+        x = to_float(src[idx.to(src.device)], self.device)
         out = {"images": self.translate(x, direction).cpu().numpy(), "inputs": x.cpu().numpy()}
         known = self.data.labels_a if direction == "ab" else self.data.labels_b
         if known is not None:

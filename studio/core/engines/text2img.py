@@ -14,7 +14,8 @@ import numpy as np
 import torch
 
 from ...config import ConfigError
-from ..data import DataError
+from ..data import DataError, place, to_float, to_u8
+from ..data.captions import example_captions, load_caption_folder
 from ..data.shapes import make_digit_captions, make_shapes
 from ..devices import load_generator_state, make_generator
 from ..losses import bce_d, bce_g
@@ -37,11 +38,10 @@ PREVIEW_CAPTIONS = {
 }
 
 
-def load_captioned(data_cfg, seed: int):
+def load_captioned(data_cfg, seed: int, progress=None):
     limit = getattr(data_cfg, "limit", 0) or None
-    if data_cfg.path:
-        raise DataError("data.path: text-to-image trains on the offline captioned sets "
-                        "(shapes, digits); own files are not supported yet")
+    if data_cfg.path:  # the user's pictures with a captions.csv or captions.jsonl
+        return load_caption_folder(data_cfg, seed, progress)
     if data_cfg.name == "shapes":
         return make_shapes(limit or N_SHAPES, data_cfg.image_size, seed)
     if data_cfg.name == "digits":
@@ -65,10 +65,10 @@ class Text2ImgEngine(Engine):
         if t.text_dim % 2:
             raise ConfigError("text2img.text_dim", "must be even (two GRU directions)")
         torch.manual_seed(cfg.train.seed)
-        data = load_captioned(cfg.data, cfg.train.seed)
+        data = load_captioned(cfg.data, cfg.train.seed, progress)
         self.data_name = data.name
         self.attrs = data.attrs
-        self.x = torch.from_numpy(data.x).to(device)
+        self.x = place(to_u8(data.x), device)[0]  # uint8; a batch is converted on the device
         self.captions = data.captions
         self.vocab = Vocab.build(c for caps in data.captions for c in caps)
         flat = [c for caps in data.captions for c in caps]
@@ -85,7 +85,8 @@ class Text2ImgEngine(Engine):
                           (t.beta1, 0.999), device)
         speed.setup(self, [self.G, self.D], device, cfg.train)
         self.gen = make_generator(device, cfg.train.seed)
-        self.fixed_captions = PREVIEW_CAPTIONS[self.data_name]
+        self.fixed_captions = (PREVIEW_CAPTIONS.get(self.data_name)
+                               or example_captions(data.captions))  # the user's own
         self.fixed_z = self._noise(COLS)
         self.caption_z = self._noise(2 * COLS)
         self.live: tuple[str, str] | None = None  # the panel's caption, redrawn each preview
@@ -108,7 +109,8 @@ class Text2ImgEngine(Engine):
         idx = torch.randint(0, len(self.x), (bs,), device=self.gen.device, generator=self.gen)
         k = torch.randint(0, self.ids.shape[1], (bs,), device=self.gen.device, generator=self.gen)
         idx, k = idx.to(self.device), k.to(self.device)
-        real = speed.to_layout(self.x[idx] * 2 - 1, self.channels_last)
+        real = to_float(self.x[idx.to(self.x.device)], self.device)  # uint8 -> float there
+        real = speed.to_layout(real * 2 - 1, self.channels_last)
         w = self.cfg.text2img.match_weight
         with self.amp():
             text = self.enc(self.ids[idx, k], self.lengths[idx, k]).float()

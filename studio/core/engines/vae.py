@@ -152,11 +152,12 @@ class AEVAEEngine(Engine):
     variants: dict[str, bool] = {"vae": True}
     main = "vae"  # the model encode/decode/sample use by default
 
-    def __init__(self, cfg, device: torch.device, data=None):
+    def __init__(self, cfg, device: torch.device, progress=None, data=None):
         super().__init__()
         self.cfg, self.device = cfg, device
         torch.manual_seed(cfg.train.seed)
-        self.data = data if data is not None else load_dataset(cfg.data, device, cfg.train.seed)
+        self.data = data if data is not None else \
+            load_dataset(cfg.data, device, cfg.train.seed, progress, cfg.train.batch_size)
         if self.data.kind != "images":
             raise DataError("data: autoencoders need an image data set, not 2-D points")
         if cfg.vae.conditional and self.data.labels is None:
@@ -165,7 +166,7 @@ class AEVAEEngine(Engine):
         n = len(self.data)
         idx = self._randint(n, min(n, EXPLORER_POINTS)) if n > EXPLORER_POINTS \
             else torch.arange(n, device=device)
-        ex_x = self.data.x[idx]
+        ex_x = self.data.batch(idx)
         ex_y = self.data.labels[idx] if self.data.labels is not None else None
         self.models = {name: LatentModel(name, cfg, self.data.shape, var, self.data.num_classes,
                                          device, ex_x, ex_y)
@@ -176,7 +177,7 @@ class AEVAEEngine(Engine):
             self.step = speed.compile_fallback(
                 self.step, [n for m in self.models.values() for n in (m.enc, m.dec)])
         fixed = self._randint(n, max(N_RECON, N_KL))
-        self.fixed_x = self.data.x[fixed]
+        self.fixed_x = self.data.batch(fixed)
         self.fixed_y = self.data.labels[fixed] if self.data.labels is not None else None
         self.fixed_z = self._randn(N_PRIOR, cfg.vae.latent_dim)
 
@@ -201,7 +202,7 @@ class AEVAEEngine(Engine):
 
     def step(self) -> StepResult:
         idx = self.data.batch_indices(self.cfg.train.batch_size, self.gen)
-        x = self.data.x[idx]
+        x = self.data.batch(idx)
         y = self.data.labels[idx] if self.data.labels is not None else None
         eps = self._randn(len(x), self.cfg.vae.latent_dim)
         beta = self.beta_now()

@@ -59,21 +59,47 @@ def _half(n: int) -> int:
     return (n + 1) // 2  # a 3x3, stride 2, padding 1 conv maps n -> ceil(n / 2)
 
 
+MAX_MULT = 8  # the widest conv layer: channels x 8
+
+
+def n_down(h: int, w: int) -> int:
+    """Stride-2 blocks for an (h, w) image: two (as for 16-32 px), and one more per doubling
+    above that, until the map is at most 8 px (64 px: 3, 128 px: 4, 256 px: 5)."""
+    n = 2
+    while max(_shrink(h, n), _shrink(w, n)) > 8:
+        n += 1
+    return n
+
+
+def _shrink(n: int, times: int) -> int:
+    for _ in range(times):
+        n = _half(n)
+    return n
+
+
+def _widths(channels: int, n: int) -> list[int]:
+    return [channels * min(2 ** i, MAX_MULT) for i in range(n)]  # after each stride-2 block
+
+
 class ConvEncoder(nn.Module):
-    """Two stride-2 convs then dense layers; the label enters as constant one-hot planes."""
+    """Stride-2 convs (one per doubling, see n_down) then dense layers; the label enters as
+    constant one-hot planes."""
 
     def __init__(self, shape: tuple[int, int, int], latent: int, hidden: int, channels: int,
                  variational: bool, num_classes: int = 0):
         super().__init__()
         c, h, w = shape
         self.num_classes = num_classes
-        c1, c2 = channels, channels * 2
-        h4, w4 = _half(_half(h)), _half(_half(w))
-        self.conv = nn.Sequential(
-            nn.Conv2d(c + num_classes, c1, 3, 2, 1), nn.LeakyReLU(0.2),  # (C+K,H,W) -> (c1,H/2,W/2)
-            nn.Conv2d(c1, c2, 3, 2, 1), nn.LeakyReLU(0.2),  # (c1,H/2,W/2) -> (c2,H/4,W/4)
-            nn.Flatten())  # -> (c2*H/4*W/4,)
-        self.dense = nn.Sequential(nn.Linear(c2 * h4 * w4, hidden), nn.LeakyReLU(0.2))
+        n = n_down(h, w)
+        widths = _widths(channels, n)
+        layers: list[nn.Module] = []
+        prev = c + num_classes
+        for ch in widths:
+            layers += [nn.Conv2d(prev, ch, 3, 2, 1), nn.LeakyReLU(0.2)]  # (prev,s,s) -> (ch,s/2,s/2)
+            prev = ch
+        self.conv = nn.Sequential(*layers, nn.Flatten())  # -> (ch * h/2^n * w/2^n,)
+        self.dense = nn.Sequential(nn.Linear(prev * _shrink(h, n) * _shrink(w, n), hidden),
+                                   nn.LeakyReLU(0.2))
         self.mu = nn.Linear(hidden, latent)
         self.logvar = nn.Linear(hidden, latent) if variational else None
 
@@ -86,21 +112,25 @@ class ConvEncoder(nn.Module):
 
 
 class ConvDecoder(nn.Module):
-    """Dense layers to a (c2, H/4, W/4) map, two stride-2 transposed convs, crop to (H, W)."""
+    """Dense layers to a small map, the encoder's blocks mirrored as stride-2 transposed
+    convs, crop to (H, W)."""
 
     def __init__(self, shape: tuple[int, int, int], latent: int, hidden: int, channels: int,
                  num_classes: int = 0):
         super().__init__()
         c, h, w = shape
         self.shape, self.num_classes = tuple(shape), num_classes
-        c1, c2 = channels, channels * 2
-        self.h4, self.w4, self.c2 = _half(_half(h)), _half(_half(w)), c2
+        n = n_down(h, w)
+        widths = _widths(channels, n)
+        self.h4, self.w4, self.c2 = _shrink(h, n), _shrink(w, n), widths[-1]
         self.dense = nn.Sequential(
             nn.Linear(latent + num_classes, hidden), nn.ReLU(),
-            nn.Linear(hidden, c2 * self.h4 * self.w4), nn.ReLU())
-        self.deconv = nn.Sequential(
-            nn.ConvTranspose2d(c2, c1, 4, 2, 1), nn.ReLU(),  # (c2,H/4,W/4) -> (c1,H/2,W/2)
-            nn.ConvTranspose2d(c1, c, 4, 2, 1))  # (c1,H/2,W/2) -> (C,H,W) (+ up to 3 px, cropped)
+            nn.Linear(hidden, self.c2 * self.h4 * self.w4), nn.ReLU())
+        layers: list[nn.Module] = []
+        for ch, out in zip(widths[::-1], widths[-2::-1]):
+            layers += [nn.ConvTranspose2d(ch, out, 4, 2, 1), nn.ReLU()]  # (ch,s,s) -> (out,2s,2s)
+        layers.append(nn.ConvTranspose2d(widths[0], c, 4, 2, 1))  # -> (C,H,W) (+ a few px, cropped)
+        self.deconv = nn.Sequential(*layers)
 
     def forward(self, z, y=None):
         oh = _one_hot(y, self.num_classes)

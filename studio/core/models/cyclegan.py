@@ -1,4 +1,5 @@
-"""CycleGAN networks (Zhu et al. 2017), sized for 16-64 px images on a CPU.
+"""CycleGAN networks (Zhu et al. 2017), 16-256 px (the paper: ResNet-6 at 128 px, ResNet-9
+and the 70x70 PatchGAN, d_layers=3, at 256 px; fewer blocks for small images on a CPU).
 
 The generator follows the paper's ResNet layout (c7s1-w, two stride-2 downsamplings,
 residual blocks, two upsamplings, c7s1-C) with instance norm; the discriminator is a

@@ -2,7 +2,8 @@
 
 The layout follows pytorch/examples dcgan/main.py: G starts from a (s0 x s0) map and doubles
 it with stride-2 transposed convolutions; D halves it back with stride-2 convolutions.
-s0 is 7 for sizes 14, 28, 56, 112 (MNIST-like) and 4 for 8, 16, 32, 64, 128. Widths for
+s0 is 7 for sizes 14, 28, 56, 112, 224 (MNIST-like) and 4 for 8 ... 256; one block per
+doubling, widths capped at width x 16 (so 256 px adds a block at 128 px's widest). Widths for
 width=64 (ngf/ndf), e.g. size 64: 512@4x4 -> 256@8 -> 128@16 -> 64@32 -> C@64;
 size 32: 256@4 -> 128@8 -> 64@16 -> C@32; size 28: 128@7 -> 64@14 -> C@28.
 """
@@ -15,7 +16,12 @@ from torch.nn.utils.parametrizations import spectral_norm as _sn
 
 from ..losses import pack as _pack
 
-SIZES = (8, 14, 16, 28, 32, 56, 64, 112, 128)
+SIZES = (8, 14, 16, 28, 32, 56, 64, 112, 128, 224, 256)
+MAX_MULT = 16  # widest layer: width x 16 (reached at 128 px; 256 px adds a block at that width)
+
+
+def _mult(doublings: int) -> int:
+    return min(2 ** doublings, MAX_MULT)
 
 
 def plan(size: int) -> tuple[int, int]:
@@ -62,16 +68,17 @@ class DCGANGenerator(nn.Module):
         # embed_dim 0: the label joins z as a fixed one-hot vector; >0: a learned embedding.
         self.embed = nn.Embedding(num_classes, embed_dim) if num_classes and embed_dim else None
         n_in = latent_dim + ((embed_dim or num_classes) if num_classes else 0)
-        ch = width * 2 ** (n_up - 1)
+        ch = width * _mult(n_up - 1)
         layers: list[nn.Module] = [
             nn.ConvTranspose2d(n_in, ch, s0, 1, 0, bias=False),  # (B, n_in, 1, 1) -> (B, ch, s0, s0)
             nn.BatchNorm2d(ch), nn.ReLU(True)]
         s = s0
-        for _ in range(n_up - 1):
+        for i in range(n_up - 1):
+            out = width * _mult(n_up - 2 - i)
             layers += [
-                nn.ConvTranspose2d(ch, ch // 2, 4, 2, 1, bias=False),  # (B, ch, s, s) -> (B, ch/2, 2s, 2s)
-                nn.BatchNorm2d(ch // 2), nn.ReLU(True)]
-            ch, s = ch // 2, s * 2
+                nn.ConvTranspose2d(ch, out, 4, 2, 1, bias=False),  # (B, ch, s, s) -> (B, ch/2 or ch, 2s, 2s)
+                nn.BatchNorm2d(out), nn.ReLU(True)]
+            ch, s = out, s * 2
         layers += [nn.ConvTranspose2d(ch, channels, 4, 2, 1, bias=False),  # (B, width, size/2, ..) -> (B, C, size, size)
                    nn.Tanh()]
         self.net = nn.Sequential(*layers)
@@ -116,11 +123,12 @@ class DCGANDiscriminator(nn.Module):
         first = nn.Conv2d(pack * (channels + extra), ch, 4, 2, 1, bias=False)  # (B/p, p*C', size, size) -> (B/p, width, size/2, ..)
         convs.append(first)
         layers += [first, nn.LeakyReLU(0.2, True)]  # no batch norm on D's input layer (DCGAN)
-        for _ in range(n_down - 1):
-            conv = nn.Conv2d(ch, ch * 2, 4, 2, 1, bias=not bn)  # (B/p, ch, s, s) -> (B/p, 2ch, s/2, s/2)
+        for i in range(n_down - 1):
+            out = width * _mult(i + 1)
+            conv = nn.Conv2d(ch, out, 4, 2, 1, bias=not bn)  # (B/p, ch, s, s) -> (B/p, 2ch or ch, s/2, s/2)
             convs.append(conv)
-            layers += [conv] + ([nn.BatchNorm2d(ch * 2)] if bn else []) + [nn.LeakyReLU(0.2, True)]
-            ch *= 2
+            layers += [conv] + ([nn.BatchNorm2d(out)] if bn else []) + [nn.LeakyReLU(0.2, True)]
+            ch = out
         if minibatch_std:
             layers.append(MinibatchStd())  # (B/p, ch, s0, s0) -> (B/p, ch+1, s0, s0)
         last = nn.Conv2d(ch + int(minibatch_std), 1, s0, 1, 0, bias=False)  # (B/p, ch, s0, s0) -> (B/p, 1, 1, 1)

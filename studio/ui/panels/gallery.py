@@ -32,16 +32,20 @@ GALLERY = {
     "dcgan-mnist": QT_TRANSLATE_NOOP("Gallery", "A DCGAN on real MNIST"),
     "cgan-mnist": QT_TRANSLATE_NOOP("Gallery", "MNIST on demand — one row per digit"),
     "dcgan-cifar10": QT_TRANSLATE_NOOP("Gallery", "Colour photos (CIFAR-10)"),
+    "dcgan-folder-64": QT_TRANSLATE_NOOP("Gallery", "A DCGAN on your own pictures, 64 px"),
     "gmm-blobs": QT_TRANSLATE_NOOP("Gallery", "EM on four blobs"),
     "gmm-ring": QT_TRANSLATE_NOOP("Gallery", "EM fits the ring of 8"),
     "ae-digits": QT_TRANSLATE_NOOP("Gallery", "An autoencoder's 2-D map of digits"),
     "vae-digits": QT_TRANSLATE_NOOP("Gallery", "Drag through a VAE's latent space"),
     "ae-vs-vae-digits": QT_TRANSLATE_NOOP("Gallery", "Why a VAE, not an AE"),
     "vae-mnist": QT_TRANSLATE_NOOP("Gallery", "A convolutional VAE on real MNIST"),
+    "vae-folder-64": QT_TRANSLATE_NOOP("Gallery", "A VAE on your own pictures, 64 px"),
     "cyclegan-digits-colour": QT_TRANSLATE_NOOP("Gallery", "CycleGAN paints digits orange on "
                                                            "navy, and back"),
     "cyclegan-folders": QT_TRANSLATE_NOOP("Gallery", "CycleGAN between two folders of your "
                                                      "pictures"),
+    "cyclegan-folders-128": QT_TRANSLATE_NOOP("Gallery", "CycleGAN on your two folders at "
+                                                         "128 px"),
     "text2img-shapes": QT_TRANSLATE_NOOP("Gallery", "Type a caption, get a shape"),
     "text2img-digits": QT_TRANSLATE_NOOP("Gallery", "Type \"the digit seven\", get a 7"),
 }
@@ -51,7 +55,8 @@ COLOURS = {"gan": (228, 87, 46), "gmm": (31, 119, 180), "vae": (44, 160, 44)}
 # Sets that are downloaded (or are the user's own): a placeholder says so, nothing is fetched.
 PLACEHOLDERS = {"mnist": QT_TRANSLATE_NOOP("Gallery", "MNIST\ndownloaded on first use"),
                 "cifar10": QT_TRANSLATE_NOOP("Gallery", "CIFAR-10\ndownloaded on first use"),
-                "folder-pair": QT_TRANSLATE_NOOP("Gallery", "your own pictures\nfolders A and B")}
+                "folder-pair": QT_TRANSLATE_NOOP("Gallery", "your own pictures\nfolders A and B"),
+                "folder": QT_TRANSLATE_NOOP("Gallery", "your own pictures\none folder")}
 
 
 def _tr(text: str) -> str:
