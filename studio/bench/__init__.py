@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .loops import AtThreads, Child, Limit, Runner, Window, sync
+from .loops import AtThreads, Child, Limit, Runner, Window, peak_rss_mb, sync
 from .rows import QUICK_ROWS, ROWS, TINY_ENV, default_threads, has_qt, row_config
 from .table import format_table
 
@@ -209,32 +209,6 @@ def bench_startup(s: dict) -> dict:
 
 # The child reports its own peak: its VmHWM after exec. (A parent's view, ru_maxrss, starts
 # from this process's size at fork: Linux carries it across exec.)
-_PEAK = """import atexit, os, sys
-def _peak():
-    kib = None
-    try:
-        with open("/proc/self/status") as f:
-            kib = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
-    except OSError:
-        import resource
-        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB; bytes on macOS
-        kib //= 1024 if sys.platform == "darwin" else 1
-    with open(os.environ["STUDIO_BENCH_PEAK"], "w") as f:
-        f.write(str(kib))
-atexit.register(_peak)
-"""
-
-
-def _peak_rss_mb(code: str, args: list[str], cwd: Path, tmp: str) -> float:
-    out = Path(tmp) / "peak.txt"
-    env = dict(os.environ, STUDIO_BENCH_PEAK=str(out))
-    p = subprocess.run([sys.executable, "-c", _PEAK + code, *args], cwd=cwd, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if p.returncode:
-        raise RuntimeError(f"{' '.join(args[:2]) or code} failed (exit status {p.returncode})")
-    return int(out.read_text()) / 1024
-
-
 def bench_memory(s: dict, device: str) -> dict:
     """Peak resident memory of `main.py train --preset dcgan-digits` (a child process), and
     of a bare `import torch` for scale."""
@@ -242,10 +216,10 @@ def bench_memory(s: dict, device: str) -> dict:
     main_py = ("import runpy; sys.argv = sys.argv[1:]; "
                "runpy.run_path(sys.argv[0], run_name='__main__')")
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as tmp:
-        run = _peak_rss_mb(main_py, [str(root / "main.py"), "train", "--preset", "dcgan-digits",
+        run = peak_rss_mb(main_py, [str(root / "main.py"), "train", "--preset", "dcgan-digits",
                                      "--out", str(Path(tmp) / "run"), "--steps",
                                      str(s["mem_steps"]), "--device", device, "--quiet"], root, tmp)
-        bare = _peak_rss_mb("import torch", [], root, tmp)
+        bare = peak_rss_mb("import torch", [], root, tmp)
     return {"preset": "dcgan-digits", "steps": s["mem_steps"], "peak_rss_mb": run,
             "import_torch_rss_mb": bare}
 

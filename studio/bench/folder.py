@@ -103,7 +103,7 @@ def bench_folder(n: int, device: str, s: dict, say=lambda msg: None,
     from ..core.data import cache
     from ..core.data.decode import cpu_workers
     from ..core.data.folder import load_image_folder
-    from . import _peak_rss_mb
+    from .loops import peak_rss_mb
 
     dev = torch.device(device)
     sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == "cuda" else (lambda: None)
@@ -168,15 +168,15 @@ def bench_folder(n: int, device: str, s: dict, say=lambda msg: None,
                     str(tmp / "run"), "--steps", str(max(2, steps * 2)), "--device", device,
                     "--quiet", "--set", f"data.path={folder}", "--set",
                     f"train.batch_size={batch}"]
-            out["run_peak_rss_mb"] = _peak_rss_mb(main_py, args, root, str(tmp))
+            out["run_peak_rss_mb"] = peak_rss_mb(main_py, args, root, str(tmp))
             small = tmp / "small" / "c0"  # the same run on 64 of the pictures: its baseline
             small.mkdir(parents=True)
             for f in sorted(folder.rglob("*.jpg"))[:64]:
                 os.link(f, small / f.name)
             args[args.index(f"data.path={folder}")] = f"data.path={small.parent}"
             args[args.index(str(tmp / "run"))] = str(tmp / "run-small")
-            out["baseline_rss_mb"] = _peak_rss_mb(main_py, args, root, str(tmp))
-            out["import_torch_rss_mb"] = _peak_rss_mb("import torch", [], root, str(tmp))
+            out["baseline_rss_mb"] = peak_rss_mb(main_py, args, root, str(tmp))
+            out["import_torch_rss_mb"] = peak_rss_mb("import torch", [], root, str(tmp))
         finally:
             if old_env is None:
                 os.environ.pop(cache.ENV_VAR, None)

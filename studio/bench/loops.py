@@ -175,3 +175,29 @@ class Window(Child):
             self.trainer["cpu_s"] += r["trainer_cpu_s"]
             self.trainer["steps"] += r["steps"]
         return r["steps"] * self.bs, r["seconds"]
+
+
+_PEAK = """import atexit, os, sys
+def _peak():
+    kib = None
+    try:
+        with open("/proc/self/status") as f:
+            kib = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+    except OSError:
+        import resource
+        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB; bytes on macOS
+        kib //= 1024 if sys.platform == "darwin" else 1
+    with open(os.environ["STUDIO_BENCH_PEAK"], "w") as f:
+        f.write(str(kib))
+atexit.register(_peak)
+"""
+
+
+def peak_rss_mb(code: str, args: list[str], cwd: Path, tmp: str) -> float:
+    out = Path(tmp) / "peak.txt"
+    env = dict(os.environ, STUDIO_BENCH_PEAK=str(out))
+    p = subprocess.run([sys.executable, "-c", _PEAK + code, *args], cwd=cwd, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if p.returncode:
+        raise RuntimeError(f"{' '.join(args[:2]) or code} failed (exit status {p.returncode})")
+    return int(out.read_text()) / 1024

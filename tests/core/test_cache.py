@@ -6,7 +6,7 @@ import torch
 from PIL import Image
 
 from studio.config import DataConfig
-from studio.core import budget
+from studio.core import free_memory
 from studio.core.data import cache, decode, load_dataset
 from studio.core.data.files import DataError
 from studio.core.data.folder import folder_summary, load_image_folder
@@ -120,7 +120,7 @@ def test_random_flip_mirrors_part_of_each_batch(tmp_path):
 
 def test_a_set_larger_than_the_device_is_streamed_from_the_cache(tmp_path, monkeypatch):
     root = make_folder(tmp_path / "f")
-    monkeypatch.setattr(budget, "free_memory", lambda device=None: 1000)  # 1 kB free
+    monkeypatch.setattr(free_memory, "free_memory", lambda device=None: 1000)  # 1 kB free
     ds = load_dataset(DataConfig(path=str(root), image_size=16), batch_size=8)
     assert ds.stream is not None and ds.x.dtype == torch.uint8
     seen = set()

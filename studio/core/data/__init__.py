@@ -174,7 +174,7 @@ def place(images: np.ndarray, device: torch.device, batch_size: int = 0, seed: i
     device when they take at most DEVICE_SHARE of its free memory (on the CPU, a mapped cache
     is used where it lies: no copy), else left in host memory with a HostStream over them
     (when batch_size is given)."""
-    from ..budget import free_memory
+    from ..free_memory import free_memory
 
     x = torch.from_numpy(images)
     if images.nbytes <= DEVICE_SHARE * free_memory(device):

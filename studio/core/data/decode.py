@@ -26,6 +26,34 @@ _ERRORS = (OSError, ValueError, EOFError, SyntaxError, TypeError, IndexError, Ke
            ZeroDivisionError, MemoryError, RuntimeError)
 
 
+_GRAY = ("1", "L", "LA", "I", "I;16", "F")  # PIL modes of grayscale pictures
+
+
+def read_image(path, size: int, mode: str = "RGB", crop: str = "centre") -> tuple[np.ndarray, bool]:
+    """(pixels (size, size[, 3]) uint8, whether the file was grayscale). mode "L" gives one
+    channel, anything else three. Raises what PIL raises for a file it cannot decode."""
+    from PIL import Image
+    from torchvision.transforms import InterpolationMode
+    from torchvision.transforms.v2 import functional as TF
+
+    with Image.open(path) as im:
+        # JPEGs decode at 1/2, 1/4 or 1/8 scale when that still covers `size`: a photo
+        # shrunk to 64 px decodes several times faster.
+        im.draft("L" if mode == "L" else "RGB", (size, size))
+        im.load()  # decode now: truncated and corrupt files fail here, not later
+        gray = im.mode in _GRAY
+        if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+            # Transparent pixels hold arbitrary colours; show them over white, as viewers do.
+            rgba = im.convert("RGBA")
+            im = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        im = im.convert("L" if mode == "L" else "RGB")
+        if crop == "centre":
+            side = min(im.size)
+            im = TF.center_crop(im, [side, side])
+        im = TF.resize(im, [size, size], interpolation=InterpolationMode.LANCZOS, antialias=True)
+        return np.asarray(im, dtype=np.uint8), gray
+
+
 def cpu_workers() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -36,7 +64,6 @@ def cpu_workers() -> int:
 def _decode_one(path, size: int, mode: str, crop: str) -> tuple[bytes, int]:
     from PIL import Image
 
-    from .folder import read_image
 
     try:
         pixels, gray = read_image(path, size, mode, crop)
