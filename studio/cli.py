@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--overwrite", action="store_true",
                    help="replace the run already in --out (without it, train refuses)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--model-changed-ok", action="store_true",
+                   help="with --resume: train on although the run's model file "
+                        "(gan.model_file / vae.model_file) changed since the checkpoint")
 
     s = sub.add_parser("sample", help="draw samples from a trained run")
     s.add_argument("run_dir", help="a run directory written by `train`")
@@ -170,6 +173,7 @@ def _train(args) -> int:
     if args.resume:
         resume = load_checkpoint(out)
         cfg = resume_config(resume["config"], args)
+        _check_model_file(resume, args.model_changed_ok)
     else:
         if args.preset is None:
             raise UsageError("--preset: needed for a new run (see `main.py presets`)")
@@ -204,6 +208,19 @@ def _train(args) -> int:
     if not main:
         return 0 if outcome == "finished" else EXIT_FAILED
     return sink.report(outcome, interrupted, out, time.perf_counter() - start)
+
+
+def _check_model_file(checkpoint: dict, go_on: bool) -> None:
+    """A run on the user's own networks resumes with the file it was trained with (its
+    checkpoint holds the file's sha256), or with a changed one when told to go on."""
+    from .core.models.user import accept_current, changed
+
+    why = changed(checkpoint)
+    if why and not go_on:
+        raise UsageError(f"{why}; put the old file back, or resume with --model-changed-ok "
+                         f"to train on with the file as it is now")
+    if why:
+        accept_current(checkpoint)
 
 
 def _stop_on_signals(controls) -> list[str]:

@@ -1,7 +1,7 @@
 """Autoencoders: the AE, the VAE and the two trained side by side."""
 from . import TRAIN_FORM, Curve, Family
 
-_FORM = ("data.name", "data.path", "data.image_size", "vae.arch", "vae.latent_dim",
+_FORM = ("data.name", "data.path", "data.image_size", "vae.model_file", "vae.arch", "vae.latent_dim",
          "vae.hidden", "vae.recon", "vae.beta", "vae.warmup_steps", "vae.conditional",
          "vae.lr") + TRAIN_FORM
 _PLOTS = (("Losses", "loss per image"), ("KL divergence", "nats"))
