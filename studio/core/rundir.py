@@ -343,12 +343,14 @@ class BackgroundWriter:
             try:
                 if item is None:
                     return
-                fn, args = item
                 try:
-                    fn(*args)
+                    item[0](*item[1])
                 except OSError as e:
                     self._on_error(e)
             finally:
+                # Drop the item here, in the loop: tensors freed later, while the interpreter
+                # exits, would abort it (freeing a tensor releases the GIL).
+                item = None
                 self._queue.task_done()
 
     def flush(self) -> None:
@@ -356,10 +358,9 @@ class BackgroundWriter:
         self._queue.join()
 
     def close(self) -> None:
-        """Write what is queued, then end the thread. (It waits on the queue, not with
-        Thread.join: join would register a QThread caller with `threading` for good.)"""
+        """Write what is queued, then end the thread."""
         self._queue.put(None)
-        self._queue.join()
+        self._thread.join()
 
 
 def _fmt(v):
