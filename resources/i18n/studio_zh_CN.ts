@@ -1574,6 +1574,14 @@ folders A and B</source>
             <translation>小批量标准差（D）</translation>
         </message>
         <message>
+            <source>Your own networks: a Python file that defines generator(...) and discriminator(...) (see the README). Empty = the studio's own networks, sized by the fields above.</source>
+            <translation>你自己的网络：一个定义 generator(...) 和 discriminator(...) 的 Python 文件（见 README）。留空 = 使用工作室自带的网络，大小由上面的字段决定。</translation>
+        </message>
+        <message>
+            <source>Model file (.py)</source>
+            <translation>模型文件 (.py)</translation>
+        </message>
+        <message>
             <source>Number of Gaussian components K (an init file sets its own K).</source>
             <translation>高斯分量个数 K（初值文件会自带 K）。</translation>
         </message>
@@ -1736,6 +1744,10 @@ folders A and B</source>
         <message>
             <source>Learning rate</source>
             <translation>学习率</translation>
+        </message>
+        <message>
+            <source>Your own networks: a Python file that defines encoder(...) and decoder(...) (see the README). Empty = the studio's own networks, sized by the fields above.</source>
+            <translation>你自己的网络：一个定义 encoder(...) 和 decoder(...) 的 Python 文件（见 README）。留空 = 使用工作室自带的网络，大小由上面的字段决定。</translation>
         </message>
         <message>
             <source>Channels of each generator's first layer (x2 and x4 after its two downsamplings).</source>
@@ -2448,6 +2460,53 @@ folders A and B</source>
         <message>
             <source>Wrote %1 frames to %2</source>
             <translation>已将 %1 帧写入 %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelFile</name>
+        <message>
+            <source>&amp;Model</source>
+            <translation>模型(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;Load model file…</source>
+            <translation>加载模型文件(&amp;L)…</translation>
+        </message>
+        <message>
+            <source>Use the studio's &amp;networks</source>
+            <translation>使用工作室自带的网络(&amp;N)</translation>
+        </message>
+        <message>
+            <source>Load model file</source>
+            <translation>加载模型文件</translation>
+        </message>
+        <message>
+            <source>Python files (*.py)</source>
+            <translation>Python 文件 (*.py)</translation>
+        </message>
+        <message>
+            <source>Model file changed</source>
+            <translation>模型文件已更改</translation>
+        </message>
+        <message>
+            <source>Stop the run first: the networks cannot change while it trains</source>
+            <translation>请先停止运行：训练期间不能更换网络</translation>
+        </message>
+        <message>
+            <source>Own networks plug into the gan, ae, vae and ae-vs-vae models; choose one of them under Model first</source>
+            <translation>自定义网络可用于 gan、ae、vae 和 ae-vs-vae 模型；请先在“模型”中选择其中之一</translation>
+        </message>
+        <message>
+            <source>Own networks from %1: checked by a trial pass when you press Start</source>
+            <translation>自定义网络来自 %1：按“开始”时先试运行一次检查</translation>
+        </message>
+        <message>
+            <source>%1.
+
+Train on with the file as it is now? (The weights must still fit the networks it builds.)</source>
+            <translation>%1。
+
+用文件现在的内容继续训练吗？（权重仍须与它构建的网络相符。）</translation>
         </message>
     </context>
     <context>

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 
 from ..config import RunConfig
 from ..presets import DEFAULT_PRESET, PRESETS
-from . import exports, i18n, layout, settings, status, theme
+from . import exports, i18n, layout, model_file, settings, status, theme
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
 from .panels import gallery
@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         action(run, self.tr("&Start"), self._on_start_shortcut, "Ctrl+Return")
         action(run, self.tr("&Pause / Resume"), lambda: self.run.toggle_pause(), "Ctrl+P")
         action(run, self.tr("S&top"), lambda: self.run.stop(), "Ctrl+.")
+        model_file.install(self)  # Model > Load model file…
 
     # -- language ---------------------------------------------------------------------------------
     def _make_language_menu(self) -> None:
@@ -398,6 +399,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         self.controls.progress.setFormat(QCoreApplication.translate("ControlPanel",
                                                                     "%v / %m steps"))
+        if model_file.show_failure(self, message):  # its line goes under the field
+            return
         if "download failed" in message or "data.path" in message:
             # Offline, or the data set is elsewhere: offer to point at a folder that has it.
             box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Data set not available"),
@@ -469,6 +472,8 @@ class MainWindow(QMainWindow):
             ck = load_checkpoint(path)
         except CheckpointError as e:
             QMessageBox.warning(self, self.tr("Cannot open checkpoint"), str(e))
+            return False
+        if not model_file.confirm_resume(self, ck):
             return False
         self.controls.set_config(ck["config"])
         self.set_view(ck["config"])
