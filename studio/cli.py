@@ -65,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--out", required=True, help="output .npz file")
         c.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
 
+    e = sub.add_parser("evaluate", help="FID, a classifier's Fréchet distance and "
+                                        "precision/recall of a trained run -> "
+                                        "RUN_DIR/evaluation.json")
+    e.add_argument("run_dir", help="a run directory written by `train`")
+    e.add_argument("--n", type=int, default=1000, help="samples to draw (and real rows to "
+                                                       "compare with)")
+    e.add_argument("--seed", type=int, default=0, help="random seed for the samples")
+
     b = sub.add_parser("bench", help="measure training speed, GUI latency, EM and start-up; "
                                      "print a table")
     b.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
@@ -312,17 +320,9 @@ class CliSink:
 
 def load_run(run_dir, device: str = "cpu"):
     """(config, engine) restored from a run directory's checkpoint."""
-    from .core.devices import pick_device
-    from .core.engines import make_engine
-    from .core.rundir import load_checkpoint
+    from .core.trained import load_run as load
 
-    from .core.checkpoint import restore_engine
-
-    ck = load_checkpoint(run_dir)
-    cfg = ck["config"]
-    cfg.train.device = device
-    engine = make_engine(cfg, pick_device(device), memory="model")
-    restore_engine(engine, ck)
+    cfg, engine, _ = load(run_dir, device)
     return cfg, engine
 
 
@@ -407,6 +407,24 @@ def cmd_encode_decode(args) -> int:
     return _write(out, decode_arrays(engine, inp["codes"], inp.get("labels")))
 
 
+def cmd_evaluate(args) -> int:
+    from .core.evaluate import evaluate_run, summary
+
+    if not Path(args.run_dir).is_dir():
+        raise UsageError(f"{args.run_dir}: not a run directory")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"{stage}{f' {done}/{total}' if total else ''}…", file=sys.stderr)
+
+    result = evaluate_run(args.run_dir, args.n, args.seed, progress=progress)
+    for note in ("features_note", "fid_note"):
+        if result.get(note):
+            print(note.split("_")[0] + ": " + result[note], file=sys.stderr)
+    print(f"{summary(result)} (n={result['n_fake']}, step {result['step']}) -> "
+          f"{Path(args.run_dir) / 'evaluation.json'}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     if args.threads is not None and args.threads < 1:
         raise UsageError("--threads: must be at least 1")
@@ -418,7 +436,8 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,
-            "encode": cmd_encode_decode, "decode": cmd_encode_decode, "bench": cmd_bench}
+            "encode": cmd_encode_decode, "decode": cmd_encode_decode, "evaluate": cmd_evaluate,
+            "bench": cmd_bench}
 
 
 def main(argv: list[str]) -> int:
@@ -429,8 +448,8 @@ def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("expected a command: presets, train, sample, encode, decode "
-                             "or bench")
+            raise UsageError("expected a command: presets, train, sample, encode, decode, "
+                             "evaluate or bench")
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError, DataError, DeviceError, CheckpointError, RunDirError) as e:
         print(f"error: {e}", file=sys.stderr)
