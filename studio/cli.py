@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                        "compare with)")
     e.add_argument("--seed", type=int, default=0, help="random seed for the samples")
 
+    x = sub.add_parser("export", help="the generator (or VAE decoder) as TorchScript (and ONNX "
+                                      "with onnx installed) plus a generate.py that needs only "
+                                      "torch")
+    x.add_argument("run_dir", help="a run directory written by `train`")
+    x.add_argument("--out", required=True, help="folder to write the files into")
+    x.add_argument("--overwrite", action="store_true", help="replace an export already there")
+
     b = sub.add_parser("bench", help="measure training speed, GUI latency, EM and start-up; "
                                      "print a table")
     b.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
@@ -425,6 +432,16 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .core.export_model import export_run
+
+    done = export_run(args.run_dir, args.out, args.overwrite)
+    if done["note"]:
+        print(f"note: {done['note']}", file=sys.stderr)
+    print(f"wrote {', '.join(done['files'])} -> {args.out}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     if args.threads is not None and args.threads < 1:
         raise UsageError("--threads: must be at least 1")
@@ -437,7 +454,7 @@ def cmd_bench(args) -> int:
 
 COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,
             "encode": cmd_encode_decode, "decode": cmd_encode_decode, "evaluate": cmd_evaluate,
-            "bench": cmd_bench}
+            "export": cmd_export, "bench": cmd_bench}
 
 
 def main(argv: list[str]) -> int:
@@ -449,7 +466,7 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError("expected a command: presets, train, sample, encode, decode, "
-                             "evaluate or bench")
+                             "evaluate, export or bench")
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError, DataError, DeviceError, CheckpointError, RunDirError) as e:
         print(f"error: {e}", file=sys.stderr)
