@@ -37,6 +37,61 @@
         </message>
     </context>
     <context>
+        <name>CompareView</name>
+        <message>
+            <source>Compare runs</source>
+            <translation>比较运行</translation>
+        </message>
+        <message>
+            <source>The metric whose curves are overlaid</source>
+            <translation>叠加显示曲线的指标</translation>
+        </message>
+        <message>
+            <source>Smoothing of the curves (a moving average)</source>
+            <translation>曲线平滑（滑动平均）</translation>
+        </message>
+        <message>
+            <source>Export PNG…</source>
+            <translation>导出 PNG…</translation>
+        </message>
+        <message>
+            <source>Save this comparison, curves and pictures, as PNG</source>
+            <translation>把这次比较（曲线和图片）保存为 PNG</translation>
+        </message>
+        <message>
+            <source>Metric</source>
+            <translation>指标</translation>
+        </message>
+        <message>
+            <source>Smoothing</source>
+            <translation>平滑</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>步</translation>
+        </message>
+        <message>
+            <source>Step through the saved sample pictures of every run at once</source>
+            <translation>同时逐步浏览每个运行保存的样本图片</translation>
+        </message>
+        <message>
+            <source>Step</source>
+            <translation>步</translation>
+        </message>
+        <message>
+            <source>no pictures</source>
+            <translation>没有图片</translation>
+        </message>
+        <message>
+            <source>step %1</source>
+            <translation>第 %1 步</translation>
+        </message>
+        <message>
+            <source>Export comparison</source>
+            <translation>导出比较</translation>
+        </message>
+    </context>
+    <context>
         <name>ControlPanel</name>
         <message>
             <source>%v / %m steps</source>
@@ -741,6 +796,10 @@ folders A and B</source>
             <translation>图表导出为 SVG(&amp;S)…</translation>
         </message>
         <message>
+            <source>&amp;Model (TorchScript, ONNX)…</source>
+            <translation>模型（TorchScript、ONNX）(&amp;M)…</translation>
+        </message>
+        <message>
             <source>&amp;Copy figure</source>
             <translation>复制图像(&amp;C)</translation>
         </message>
@@ -910,6 +969,38 @@ folders A and B</source>
     <context>
         <name>RunsPanel</name>
         <message>
+            <source>Precision</source>
+            <translation>精确率</translation>
+        </message>
+        <message>
+            <source>Recall</source>
+            <translation>召回率</translation>
+        </message>
+        <message>
+            <source>loading the run</source>
+            <translation>正在加载运行</translation>
+        </message>
+        <message>
+            <source>drawing samples</source>
+            <translation>正在抽取样本</translation>
+        </message>
+        <message>
+            <source>training the feature classifier</source>
+            <translation>正在训练特征分类器</translation>
+        </message>
+        <message>
+            <source>features</source>
+            <translation>特征</translation>
+        </message>
+        <message>
+            <source>distances</source>
+            <translation>距离</translation>
+        </message>
+        <message>
+            <source>FID (Inception)</source>
+            <translation>FID（Inception）</translation>
+        </message>
+        <message>
             <source>Refresh</source>
             <translation>刷新</translation>
         </message>
@@ -932,6 +1023,22 @@ folders A and B</source>
         <message>
             <source>Load this run's checkpoint into the window</source>
             <translation>将此训练的检查点载入窗口</translation>
+        </message>
+        <message>
+            <source>Evaluate</source>
+            <translation>评估</translation>
+        </message>
+        <message>
+            <source>FID (when the Inception weights are here), a classifier's Fréchet distance and precision/recall of this run's samples, in the background; saved in the run folder and shown in the list</source>
+            <translation>在后台计算此运行样本的 FID（如果本机有 Inception 权重）、分类器特征上的 Fréchet 距离以及精确率/召回率；结果保存在运行文件夹并显示在列表中</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>比较</translation>
+        </message>
+        <message>
+            <source>Select several runs (Ctrl+click) to overlay their curves and step through their samples together</source>
+            <translation>选择多个运行（Ctrl+单击）以叠加它们的曲线并同步浏览样本</translation>
         </message>
         <message>
             <source>Run</source>
@@ -988,6 +1095,30 @@ folders A and B</source>
         <message>
             <source>(none yet)</source>
             <translation>（暂无）</translation>
+        </message>
+        <message>
+            <source>Cancel evaluation</source>
+            <translation>取消评估</translation>
+        </message>
+        <message>
+            <source>Evaluation cancelled</source>
+            <translation>评估已取消</translation>
+        </message>
+        <message>
+            <source>Evaluating %1</source>
+            <translation>正在评估 %1</translation>
+        </message>
+        <message>
+            <source>%1 evaluated: %2</source>
+            <translation>%1 已评估：%2</translation>
+        </message>
+        <message>
+            <source>Could not evaluate: %1</source>
+            <translation>无法评估：%1</translation>
+        </message>
+        <message>
+            <source> (n=%1, step %2)</source>
+            <translation>（n=%1，第 %2 步）</translation>
         </message>
     </context>
     <context>
@@ -2434,12 +2565,24 @@ folders A and B</source>
             <translation>样本动画 GIF</translation>
         </message>
         <message>
+            <source>Folder for the exported model</source>
+            <translation>导出模型的文件夹</translation>
+        </message>
+        <message>
             <source>No run with samples: train one, or open one in the Runs panel</source>
             <translation>没有带样本的训练：请训练一次，或在“训练记录”面板中打开一次</translation>
         </message>
         <message>
             <source>Run folder with samples</source>
             <translation>带样本的训练文件夹</translation>
+        </message>
+        <message>
+            <source>No trained run: train one, or open one in the Runs panel</source>
+            <translation>没有训练好的运行：请先训练一个，或在“运行”面板中打开一个</translation>
+        </message>
+        <message>
+            <source>Export model</source>
+            <translation>导出模型</translation>
         </message>
         <message>
             <source>Cannot export the GIF</source>
@@ -2450,12 +2593,24 @@ folders A and B</source>
             <translation>图表导出为 %1</translation>
         </message>
         <message>
+            <source>Cannot export the model</source>
+            <translation>无法导出模型</translation>
+        </message>
+        <message>
             <source>Cannot export the plots</source>
             <translation>无法导出图表</translation>
         </message>
         <message>
             <source>Saved %1</source>
             <translation>已保存 %1</translation>
+        </message>
+        <message>
+            <source>%1 holds an exported model already. Replace it?</source>
+            <translation>%1 中已有导出的模型。要替换吗？</translation>
+        </message>
+        <message>
+            <source>Exported %1 to %2 (run generate.py there)</source>
+            <translation>已将 %1 导出到 %2（在那里运行 generate.py）</translation>
         </message>
         <message>
             <source>Wrote %1 frames to %2</source>

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         action(export, self.tr("Animated &GIF of samples…"), lambda: exports.on_export_gif(self))
         action(export, self.tr("Plots as &PNG…"), lambda: exports.on_export_plots(self, "png"))
         action(export, self.tr("Plots as &SVG…"), lambda: exports.on_export_plots(self, "svg"))
+        action(export, self.tr("&Model (TorchScript, ONNX)…"), lambda: exports.on_export_model(self))
         self.copy_figure_action = action(export, self.tr("&Copy figure"),
                                          lambda: exports.copy_figure(self), "Ctrl+Shift+C")
         file.addSeparator()
@@ -522,6 +523,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         # End the run and wait for it (it saves): never "QThread: Destroyed while running".
         self.run.close()
+        self.runs.close_tasks()  # an evaluation in the background
         settings.save_window(self)
         super().closeEvent(event)
 

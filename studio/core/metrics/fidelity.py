@@ -80,8 +80,9 @@ def fid_unavailable() -> str:
     where)."""
     try:
         import torch_fidelity  # noqa: F401
+        import torchmetrics  # noqa: F401
     except ImportError:
-        return "FID needs torch-fidelity: pip install torch-fidelity"
+        return "FID needs torchmetrics and torch-fidelity: pip install torchmetrics torch-fidelity"
     path = inception_weights()
     if not path.is_file():
         return (f"FID skipped: no Inception weights; place {INCEPTION_FILE} (from "
