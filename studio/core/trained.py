@@ -11,6 +11,7 @@ def load_run(run_dir, device: str = "cpu"):
     ck = load_checkpoint(run_dir)
     cfg = ck["config"]
     cfg.train.device = device
+    cfg.train.compile = False  # sampling, tracing and export want the plain networks
     engine = make_engine(cfg, pick_device(device), memory="model")
     restore_engine(engine, ck)
     return cfg, engine, ck

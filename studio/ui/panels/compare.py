@@ -137,7 +137,7 @@ class CompareView(QWidget):
         self.export_btn.clicked.connect(self._on_export)
         self._on_curves()
         self._on_step()
-        self.resize(min(1300, 260 + PICTURE * max(3, len(self.runs))), 720)
+        self.resize(min(1300, 260 + PICTURE * max(3, len(self.runs))), 680)  # fits 1366x768
 
     def metrics(self) -> list[str]:
         """Columns every run has (then those some have), losses first."""

@@ -348,7 +348,9 @@ class RunsPanel(EvaluateMixin, QWidget):
 
         if self.compare_view is not None:
             self.compare_view.close()
-        self.compare_view = CompareView([Path(p) for p in paths])
+            self.compare_view.deleteLater()
+        # A window of its own, owned by the panel: it closes with the studio's window.
+        self.compare_view = CompareView([Path(p) for p in paths], self)
         self.compare_view.show()
         return self.compare_view
 
