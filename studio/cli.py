@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--overwrite", action="store_true",
                    help="replace the run already in --out (without it, train refuses)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--model-changed-ok", action="store_true",
+                   help="with --resume: train on although the run's model file "
+                        "(gan.model_file / vae.model_file) changed since the checkpoint")
 
     s = sub.add_parser("sample", help="draw samples from a trained run")
     s.add_argument("run_dir", help="a run directory written by `train`")
@@ -61,6 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help=".npz with images (encode) or codes (decode), optional labels")
         c.add_argument("--out", required=True, help="output .npz file")
         c.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+
+    e = sub.add_parser("evaluate", help="FID, a classifier's Fréchet distance and "
+                                        "precision/recall of a trained run -> "
+                                        "RUN_DIR/evaluation.json")
+    e.add_argument("run_dir", help="a run directory written by `train`")
+    e.add_argument("--n", type=int, default=1000, help="samples to draw (and real rows to "
+                                                       "compare with)")
+    e.add_argument("--seed", type=int, default=0, help="random seed for the samples")
+
+    x = sub.add_parser("export", help="the generator (or VAE decoder) as TorchScript (and ONNX "
+                                      "with onnx installed) plus a generate.py that needs only "
+                                      "torch")
+    x.add_argument("run_dir", help="a run directory written by `train`")
+    x.add_argument("--out", required=True, help="folder to write the files into")
+    x.add_argument("--overwrite", action="store_true", help="replace an export already there")
 
     b = sub.add_parser("bench", help="measure training speed, GUI latency, EM and start-up; "
                                      "print a table")
@@ -173,6 +191,7 @@ def _train(args) -> int:
     if args.resume:
         resume = load_checkpoint(out)
         cfg = resume_config(resume["config"], args)
+        _check_model_file(resume, args.model_changed_ok)
     else:
         if args.preset is None:
             raise UsageError("--preset: needed for a new run (see `main.py presets`)")
@@ -207,6 +226,19 @@ def _train(args) -> int:
     if not main:
         return 0 if outcome == "finished" else EXIT_FAILED
     return sink.report(outcome, interrupted, out, time.perf_counter() - start)
+
+
+def _check_model_file(checkpoint: dict, go_on: bool) -> None:
+    """A run on the user's own networks resumes with the file it was trained with (its
+    checkpoint holds the file's sha256), or with a changed one when told to go on."""
+    from .core.models.user import accept_current, changed
+
+    why = changed(checkpoint)
+    if why and not go_on:
+        raise UsageError(f"{why}; put the old file back, or resume with --model-changed-ok "
+                         f"to train on with the file as it is now")
+    if why:
+        accept_current(checkpoint)
 
 
 def _stop_on_signals(controls) -> list[str]:
@@ -307,18 +339,9 @@ class CliSink:
 
 def load_run(run_dir, device: str = "cpu"):
     """(config, engine) restored from a run directory's checkpoint."""
-    from .core.devices import pick_device
-    from .core.engines import make_engine
-    from .core.rundir import load_checkpoint
+    from .core.trained import load_run as load
 
-    from .core.checkpoint import restore_engine
-
-    ck = load_checkpoint(run_dir)
-    cfg = ck["config"]
-    cfg.train.device = device
-    # From the checkpoint alone where it keeps what the model needs from its data.
-    engine = make_engine(cfg, pick_device(device), memory="model", reference=ck["data"])
-    restore_engine(engine, ck)
+    cfg, engine, _ = load(run_dir, device)
     return cfg, engine
 
 
@@ -403,6 +426,34 @@ def cmd_encode_decode(args) -> int:
     return _write(out, decode_arrays(engine, inp["codes"], inp.get("labels")))
 
 
+def cmd_evaluate(args) -> int:
+    from .core.evaluate import evaluate_run, summary
+
+    if not Path(args.run_dir).is_dir():
+        raise UsageError(f"{args.run_dir}: not a run directory")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"{stage}{f' {done}/{total}' if total else ''}…", file=sys.stderr)
+
+    result = evaluate_run(args.run_dir, args.n, args.seed, progress=progress)
+    for note in ("features_note", "fid_note"):
+        if result.get(note):
+            print(note.split("_")[0] + ": " + result[note], file=sys.stderr)
+    print(f"{summary(result)} (n={result['n_fake']}, step {result['step']}) -> "
+          f"{Path(args.run_dir) / 'evaluation.json'}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .core.export_model import export_run
+
+    done = export_run(args.run_dir, args.out, args.overwrite)
+    if done["note"]:
+        print(f"note: {done['note']}", file=sys.stderr)
+    print(f"wrote {', '.join(done['files'])} -> {args.out}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     if args.threads is not None and args.threads < 1:
         raise UsageError("--threads: must be at least 1")
@@ -416,7 +467,8 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"presets": cmd_presets, "train": cmd_train, "sample": cmd_sample,
-            "encode": cmd_encode_decode, "decode": cmd_encode_decode, "bench": cmd_bench}
+            "encode": cmd_encode_decode, "decode": cmd_encode_decode, "evaluate": cmd_evaluate,
+            "export": cmd_export, "bench": cmd_bench}
 
 
 def main(argv: list[str]) -> int:
@@ -427,8 +479,8 @@ def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("expected a command: presets, train, sample, encode, decode "
-                             "or bench")
+            raise UsageError("expected a command: presets, train, sample, encode, decode, "
+                             "evaluate, export or bench")
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError, DataError, DeviceError, CheckpointError, RunDirError) as e:
         print(f"error: {e}", file=sys.stderr)

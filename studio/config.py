@@ -153,6 +153,9 @@ class GANConfig:
     minibatch_std: bool = opt(False, "Minibatch standard deviation feature in D: lets D see how "
                                      "varied a batch is, which discourages mode collapse "
                                      "(ProGAN).", label="Minibatch std (D)")
+    model_file: str = opt("", "Your own networks: a Python file that defines generator(...) and "
+                              "discriminator(...) (see the README). Empty = the studio's own "
+                              "networks, sized by the fields above.", label="Model file (.py)")
 
 
 @dataclass
@@ -181,6 +184,9 @@ class VAEConfig:
                                    "(needs labelled data).", label="Conditional (label)")
     lr: float = opt(1e-3, "Learning rate (Adam).",
                           lo=1e-7, hi=1.0, live=True, label="Learning rate")
+    model_file: str = opt("", "Your own networks: a Python file that defines encoder(...) and "
+                              "decoder(...) (see the README). Empty = the studio's own "
+                              "networks, sized by the fields above.", label="Model file (.py)")
 
 
 @dataclass

@@ -37,6 +37,61 @@
         </message>
     </context>
     <context>
+        <name>CompareView</name>
+        <message>
+            <source>Compare runs</source>
+            <translation>比较运行</translation>
+        </message>
+        <message>
+            <source>The metric whose curves are overlaid</source>
+            <translation>叠加显示曲线的指标</translation>
+        </message>
+        <message>
+            <source>Smoothing of the curves (a moving average)</source>
+            <translation>曲线平滑（滑动平均）</translation>
+        </message>
+        <message>
+            <source>Export PNG…</source>
+            <translation>导出 PNG…</translation>
+        </message>
+        <message>
+            <source>Save this comparison, curves and pictures, as PNG</source>
+            <translation>把这次比较（曲线和图片）保存为 PNG</translation>
+        </message>
+        <message>
+            <source>Metric</source>
+            <translation>指标</translation>
+        </message>
+        <message>
+            <source>Smoothing</source>
+            <translation>平滑</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>步</translation>
+        </message>
+        <message>
+            <source>Step through the saved sample pictures of every run at once</source>
+            <translation>同时逐步浏览每个运行保存的样本图片</translation>
+        </message>
+        <message>
+            <source>Step</source>
+            <translation>步</translation>
+        </message>
+        <message>
+            <source>no pictures</source>
+            <translation>没有图片</translation>
+        </message>
+        <message>
+            <source>step %1</source>
+            <translation>第 %1 步</translation>
+        </message>
+        <message>
+            <source>Export comparison</source>
+            <translation>导出比较</translation>
+        </message>
+    </context>
+    <context>
         <name>ControlPanel</name>
         <message>
             <source>%v / %m steps</source>
@@ -794,6 +849,10 @@ one folder</source>
             <translation>图表导出为 SVG(&amp;S)…</translation>
         </message>
         <message>
+            <source>&amp;Model (TorchScript, ONNX)…</source>
+            <translation>模型（TorchScript、ONNX）(&amp;M)…</translation>
+        </message>
+        <message>
             <source>&amp;Copy figure</source>
             <translation>复制图像(&amp;C)</translation>
         </message>
@@ -963,6 +1022,38 @@ one folder</source>
     <context>
         <name>RunsPanel</name>
         <message>
+            <source>Precision</source>
+            <translation>精确率</translation>
+        </message>
+        <message>
+            <source>Recall</source>
+            <translation>召回率</translation>
+        </message>
+        <message>
+            <source>loading the run</source>
+            <translation>正在加载运行</translation>
+        </message>
+        <message>
+            <source>drawing samples</source>
+            <translation>正在抽取样本</translation>
+        </message>
+        <message>
+            <source>training the feature classifier</source>
+            <translation>正在训练特征分类器</translation>
+        </message>
+        <message>
+            <source>features</source>
+            <translation>特征</translation>
+        </message>
+        <message>
+            <source>distances</source>
+            <translation>距离</translation>
+        </message>
+        <message>
+            <source>FID (Inception)</source>
+            <translation>FID（Inception）</translation>
+        </message>
+        <message>
             <source>Refresh</source>
             <translation>刷新</translation>
         </message>
@@ -985,6 +1076,22 @@ one folder</source>
         <message>
             <source>Load this run's checkpoint into the window</source>
             <translation>将此训练的检查点载入窗口</translation>
+        </message>
+        <message>
+            <source>Evaluate</source>
+            <translation>评估</translation>
+        </message>
+        <message>
+            <source>FID (when the Inception weights are here), a classifier's Fréchet distance and precision/recall of this run's samples, in the background; saved in the run folder and shown in the list</source>
+            <translation>在后台计算此运行样本的 FID（如果本机有 Inception 权重）、分类器特征上的 Fréchet 距离以及精确率/召回率；结果保存在运行文件夹并显示在列表中</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>比较</translation>
+        </message>
+        <message>
+            <source>Select several runs (Ctrl+click) to overlay their curves and step through their samples together</source>
+            <translation>选择多个运行（Ctrl+单击）以叠加它们的曲线并同步浏览样本</translation>
         </message>
         <message>
             <source>Run</source>
@@ -1041,6 +1148,30 @@ one folder</source>
         <message>
             <source>(none yet)</source>
             <translation>（暂无）</translation>
+        </message>
+        <message>
+            <source>Cancel evaluation</source>
+            <translation>取消评估</translation>
+        </message>
+        <message>
+            <source>Evaluation cancelled</source>
+            <translation>评估已取消</translation>
+        </message>
+        <message>
+            <source>Evaluating %1</source>
+            <translation>正在评估 %1</translation>
+        </message>
+        <message>
+            <source>%1 evaluated: %2</source>
+            <translation>%1 已评估：%2</translation>
+        </message>
+        <message>
+            <source>Could not evaluate: %1</source>
+            <translation>无法评估：%1</translation>
+        </message>
+        <message>
+            <source> (n=%1, step %2)</source>
+            <translation>（n=%1，第 %2 步）</translation>
         </message>
     </context>
     <context>
@@ -1655,6 +1786,14 @@ one folder</source>
             <translation>小批量标准差（D）</translation>
         </message>
         <message>
+            <source>Your own networks: a Python file that defines generator(...) and discriminator(...) (see the README). Empty = the studio's own networks, sized by the fields above.</source>
+            <translation>你自己的网络：一个定义 generator(...) 和 discriminator(...) 的 Python 文件（见 README）。留空 = 使用工作室自带的网络，大小由上面的字段决定。</translation>
+        </message>
+        <message>
+            <source>Model file (.py)</source>
+            <translation>模型文件 (.py)</translation>
+        </message>
+        <message>
             <source>Number of Gaussian components K (an init file sets its own K).</source>
             <translation>高斯分量个数 K（初值文件会自带 K）。</translation>
         </message>
@@ -1817,6 +1956,10 @@ one folder</source>
         <message>
             <source>Learning rate</source>
             <translation>学习率</translation>
+        </message>
+        <message>
+            <source>Your own networks: a Python file that defines encoder(...) and decoder(...) (see the README). Empty = the studio's own networks, sized by the fields above.</source>
+            <translation>你自己的网络：一个定义 encoder(...) 和 decoder(...) 的 Python 文件（见 README）。留空 = 使用工作室自带的网络，大小由上面的字段决定。</translation>
         </message>
         <message>
             <source>Channels of each generator's first layer (x2 and x4 after its two downsamplings).</source>
@@ -2515,12 +2658,24 @@ one folder</source>
             <translation>样本动画 GIF</translation>
         </message>
         <message>
+            <source>Folder for the exported model</source>
+            <translation>导出模型的文件夹</translation>
+        </message>
+        <message>
             <source>No run with samples: train one, or open one in the Runs panel</source>
             <translation>没有带样本的训练：请训练一次，或在“训练记录”面板中打开一次</translation>
         </message>
         <message>
             <source>Run folder with samples</source>
             <translation>带样本的训练文件夹</translation>
+        </message>
+        <message>
+            <source>No trained run: train one, or open one in the Runs panel</source>
+            <translation>没有训练好的运行：请先训练一个，或在“运行”面板中打开一个</translation>
+        </message>
+        <message>
+            <source>Export model</source>
+            <translation>导出模型</translation>
         </message>
         <message>
             <source>Cannot export the GIF</source>
@@ -2531,6 +2686,10 @@ one folder</source>
             <translation>图表导出为 %1</translation>
         </message>
         <message>
+            <source>Cannot export the model</source>
+            <translation>无法导出模型</translation>
+        </message>
+        <message>
             <source>Cannot export the plots</source>
             <translation>无法导出图表</translation>
         </message>
@@ -2539,8 +2698,63 @@ one folder</source>
             <translation>已保存 %1</translation>
         </message>
         <message>
+            <source>%1 holds an exported model already. Replace it?</source>
+            <translation>%1 中已有导出的模型。要替换吗？</translation>
+        </message>
+        <message>
+            <source>Exported %1 to %2 (run generate.py there)</source>
+            <translation>已将 %1 导出到 %2（在那里运行 generate.py）</translation>
+        </message>
+        <message>
             <source>Wrote %1 frames to %2</source>
             <translation>已将 %1 帧写入 %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelFile</name>
+        <message>
+            <source>&amp;Model</source>
+            <translation>模型(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;Load model file…</source>
+            <translation>加载模型文件(&amp;L)…</translation>
+        </message>
+        <message>
+            <source>Use the studio's &amp;networks</source>
+            <translation>使用工作室自带的网络(&amp;N)</translation>
+        </message>
+        <message>
+            <source>Load model file</source>
+            <translation>加载模型文件</translation>
+        </message>
+        <message>
+            <source>Python files (*.py)</source>
+            <translation>Python 文件 (*.py)</translation>
+        </message>
+        <message>
+            <source>Model file changed</source>
+            <translation>模型文件已更改</translation>
+        </message>
+        <message>
+            <source>Stop the run first: the networks cannot change while it trains</source>
+            <translation>请先停止运行：训练期间不能更换网络</translation>
+        </message>
+        <message>
+            <source>Own networks plug into the gan, ae, vae and ae-vs-vae models; choose one of them under Model first</source>
+            <translation>自定义网络可用于 gan、ae、vae 和 ae-vs-vae 模型；请先在“模型”中选择其中之一</translation>
+        </message>
+        <message>
+            <source>Own networks from %1: checked by a trial pass when you press Start</source>
+            <translation>自定义网络来自 %1：按“开始”时先试运行一次检查</translation>
+        </message>
+        <message>
+            <source>%1.
+
+Train on with the file as it is now? (The weights must still fit the networks it builds.)</source>
+            <translation>%1。
+
+用文件现在的内容继续训练吗？（权重仍须与它构建的网络相符。）</translation>
         </message>
     </context>
     <context>

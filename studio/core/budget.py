@@ -123,7 +123,7 @@ def _gan(cfg, info, b):
     y = torch.zeros(bp, dtype=torch.long) if k else None
     return _params(G, D), lambda: (_forward_bytes(G, torch.empty(bp, g.latent_dim), y) +
                                    2 * _forward_bytes(D, torch.empty(bp, *info.shape), y)), \
-        0, WIDTH_FIELD[("gan", g.arch)]
+        0, "gan.model_file" if g.model_file else WIDTH_FIELD[("gan", g.arch)]
 
 
 def _vae(cfg, info, b):
@@ -137,7 +137,7 @@ def _vae(cfg, info, b):
     return sum(_params(enc, dec) for enc, dec in nets), lambda: sum(
         _forward_bytes(enc, torch.empty(b, *info.shape), y) +
         _forward_bytes(dec, torch.empty(b, v.latent_dim), y) for enc, dec in nets), \
-        0, WIDTH_FIELD[("vae", v.arch)]
+        0, "vae.model_file" if v.model_file else WIDTH_FIELD[("vae", v.arch)]
 
 
 def _cyclegan(cfg, info, b):
@@ -246,9 +246,19 @@ def _count(n: int) -> str:
 def check_model_size(cfg, device=None) -> Estimate:
     """The check a checkpoint gets before anything is built from it: its networks (weights,
     gradients, optimiser state) must fit in `device`'s free memory (ConfigError naming the
-    field otherwise). The data set is not counted: it may not be on this machine."""
+    field otherwise). The data set is not counted: it may not be on this machine.
+
+    A run on the user's own networks (a model file) is not built here: reading a checkpoint
+    never runs a model file (the window opens checkpoints), and the checkpoint's size, which
+    holds those weights, was checked against free memory before it was read. Training builds
+    the file's networks on the meta device like the studio's own (check_training)."""
     from .data import DataError
     from .data.info import DataInfo, describe
+    from .models.user import model_file
+
+    key, path = model_file(cfg)
+    if path:
+        return Estimate(0, 0, 0, 0, cfg.train.batch_size, key)
 
     try:
         info = describe(cfg)

@@ -20,7 +20,7 @@ class LatentSnapshot:
     encode_dataset(), decode(codes, labels)) on a CPU decoder of its own."""
 
     def __init__(self, name: str, vae_cfg, image_shape, variational: bool, num_classes: int,
-                 decoder_state: dict, encoded: dict):
+                 decoder_state: dict, encoded: dict, decoder_script: bytes | None = None):
         self.name = name
         self.vae_cfg = vae_cfg
         self.image_shape = tuple(image_shape)
@@ -31,6 +31,8 @@ class LatentSnapshot:
         self._all_classes = num_classes
         self.decoder_state = decoder_state
         self.encoded = encoded
+        # A model file's decoder travels as TorchScript: the window never runs the file.
+        self.decoder_script = decoder_script
         self._dec = None
 
     def __getstate__(self):
@@ -51,6 +53,10 @@ class LatentSnapshot:
         return {**self.encoded, "images": images}
 
     def _decoder(self):
+        if self._dec is None and self.decoder_script is not None:
+            from .models.user import load_traced
+
+            self._dec = load_traced(self.decoder_script)
         if self._dec is None:
             from .models.ae import make_encoder_decoder
 
@@ -74,7 +80,8 @@ class LatentSnapshot:
         with torch.inference_mode():
             for i in range(0, len(z), CHUNK):
                 yi = None if y is None else y[i:i + CHUNK]
-                outs.append(torch.sigmoid(dec(z[i:i + CHUNK], yi)).float())
+                zi = z[i:i + CHUNK]
+                outs.append(torch.sigmoid(dec(zi) if yi is None else dec(zi, yi)).float())
         return torch.cat(outs).numpy() if outs else np.zeros((0, *self.image_shape), np.float32)
 
 
@@ -85,10 +92,20 @@ def snapshot(engine, model, with_images: bool) -> LatentSnapshot:
     encoded = {"mu": data["mu"], "logvar": data["logvar"], "labels": data["labels"],
                "images": (np.clip(images * 255 + 0.5, 0, 255).astype(np.uint8)
                           if with_images and images is not None else None)}
-    state = {k: v.detach().to("cpu", torch.float32).numpy().copy()
-             for k, v in model.dec.state_dict().items()}
+    script = None
+    if getattr(model.dec, "user_model", False):
+        from .models.user import traced_bytes
+
+        z = torch.zeros(2, model.latent_dim)
+        y = torch.zeros(2, dtype=torch.long)
+        with model.lock:
+            script = traced_bytes(model.dec, (z, y) if model.conditional else (z,))
+        state = {}
+    else:
+        state = {k: v.detach().to("cpu", torch.float32).numpy().copy()
+                 for k, v in model.dec.state_dict().items()}
     return LatentSnapshot(model.name, engine.cfg.vae, model.image_shape, model.variational,
-                          engine.data.num_classes, state, encoded)
+                          engine.data.num_classes, state, encoded, script)
 
 
 def latent_snapshots(engine, with_images: bool = False) -> dict[str, LatentSnapshot]:

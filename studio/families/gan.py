@@ -4,7 +4,7 @@ from . import TRAIN_FORM, Curve, Family
 FAMILIES = [Family(
     name="gan", section="gan", engine="studio.core.engines.gan:GANEngine",
     form=("data.name", "data.path", "data.image_size", "data.crop", "data.flip",
-          "gan.arch", "gan.conditional",
+          "gan.model_file", "gan.arch", "gan.conditional",
           "gan.latent_dim", "gan.hidden", "gan.layers", "gan.width", "gan.embed_dim",
           "gan.loss", "gan.lr_g", "gan.lr_d", "gan.beta1", "gan.beta2", "gan.d_steps",
           "gan.label_smoothing", "gan.instance_noise", "gan.instance_noise_steps",

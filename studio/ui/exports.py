@@ -138,3 +138,52 @@ def on_export_plots(win, suffix: str) -> None:
             QMessageBox.warning(win, _tr("Cannot export the plots"), str(e))
             return
         win.statusBar().showMessage(_tr("Saved %1").replace("%1", path), 5000)
+
+
+def model_source(win) -> Path | None:
+    """The run whose model File > Export > Model writes: the Runs panel's open run, else
+    the run trained in this window (each with a checkpoint)."""
+    panel = _runs_panel(win)
+    for candidate in ((panel.path if panel is not None else None), win.run_dir,
+                      getattr(getattr(win, "runs", None), "path", None)):
+        if candidate is not None and (Path(candidate) / "checkpoint.pt").is_file():
+            return Path(candidate)
+    return None
+
+
+def export_model(win, out_dir, run_dir=None, overwrite: bool = False) -> dict:
+    """core.export_model for the run on screen; ValueError (one line) when there is none."""
+    from ..core.export_model import export_run
+
+    source = Path(run_dir) if run_dir is not None else model_source(win)
+    if source is None:
+        raise ValueError(_tr("No trained run: train one, or open one in the Runs panel"))
+    return export_run(source, out_dir, overwrite)
+
+
+def on_export_model(win) -> None:
+    source = model_source(win)
+    if source is None:
+        QMessageBox.information(win, _tr("Export model"), _tr(
+            "No trained run: train one, or open one in the Runs panel"))
+        return
+    folder = QFileDialog.getExistingDirectory(win, _tr("Folder for the exported model"))
+    if not folder:
+        return
+    overwrite = False
+    if (Path(folder) / "generator.pt").exists():
+        answer = QMessageBox.question(win, _tr("Export model"), _tr(
+            "%1 holds an exported model already. Replace it?").replace("%1", folder))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        overwrite = True
+    try:
+        done = export_model(win, folder, source, overwrite)
+    except (ValueError, OSError) as e:  # a checkpoint that cannot be read, a full disk ...
+        QMessageBox.warning(win, _tr("Cannot export the model"), str(e).splitlines()[0])
+        return
+    text = _tr("Exported %1 to %2 (run generate.py there)").replace(
+        "%1", source.name).replace("%2", folder)
+    if done["note"]:
+        text += " — " + done["note"]
+    win.statusBar().showMessage(text, 10000)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, Q
 
 from ..config import RunConfig
 from ..presets import DEFAULT_PRESET, PRESETS
-from . import exports, i18n, layout, settings, status, theme
+from . import exports, i18n, layout, model_file, settings, status, theme
 from .folder_data import FolderInfo, show_decode
 from .panels.controls import ControlPanel
 from .panels.losses import LossPanel
@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         action(export, self.tr("Animated &GIF of samples…"), lambda: exports.on_export_gif(self))
         action(export, self.tr("Plots as &PNG…"), lambda: exports.on_export_plots(self, "png"))
         action(export, self.tr("Plots as &SVG…"), lambda: exports.on_export_plots(self, "svg"))
+        action(export, self.tr("&Model (TorchScript, ONNX)…"), lambda: exports.on_export_model(self))
         self.copy_figure_action = action(export, self.tr("&Copy figure"),
                                          lambda: exports.copy_figure(self), "Ctrl+Shift+C")
         file.addSeparator()
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         action(run, self.tr("&Start"), self._on_start_shortcut, "Ctrl+Return")
         action(run, self.tr("&Pause / Resume"), lambda: self.run.toggle_pause(), "Ctrl+P")
         action(run, self.tr("S&top"), lambda: self.run.stop(), "Ctrl+.")
+        model_file.install(self)  # Model > Load model file…
 
     # -- language ---------------------------------------------------------------------------------
     def _make_language_menu(self) -> None:
@@ -403,6 +405,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         self.controls.progress.setFormat(QCoreApplication.translate("ControlPanel",
                                                                     "%v / %m steps"))
+        if model_file.show_failure(self, message):  # its line goes under the field
+            return
         if "download failed" in message or "data.path" in message:
             # Offline, or the data set is elsewhere: offer to point at a folder that has it.
             box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Data set not available"),
@@ -475,6 +479,8 @@ class MainWindow(QMainWindow):
         except CheckpointError as e:
             QMessageBox.warning(self, self.tr("Cannot open checkpoint"), str(e))
             return False
+        if not model_file.confirm_resume(self, ck):
+            return False
         self.controls.set_config(ck["config"])
         self.set_view(ck["config"])
         try:
@@ -522,6 +528,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         # End the run and wait for it (it saves): never "QThread: Destroyed while running".
         self.run.close()
+        self.runs.close_tasks()  # an evaluation in the background
         settings.save_window(self)
         super().closeEvent(event)
 

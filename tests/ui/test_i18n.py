@@ -35,6 +35,7 @@ ALLOWED = {
     "gan", "gmm", "ae", "vae", "ae-vs-vae", "cyclegan", "text2img", "mlp", "dcgan", "conv",
     "bce", "mse", "lsgan", "hinge", "wgan", "cpu", "cuda", "mps", "kmeans++", "mnist",
     "fashion-mnist", "kmnist", "cifar10", "svhn", "reg_covar", "L1", "LSGAN", "fp32", "bf16",
+    "FID", "FD",
 } | set(PRESETS) | {f"z{i}" for i in range(64)}
 
 

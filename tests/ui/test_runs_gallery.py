@@ -20,7 +20,7 @@ from studio.presets import PRESETS, Preset  # noqa: E402
 from studio.ui import exports, settings, theme  # noqa: E402
 from studio.ui.main_window import MainWindow, runs_root  # noqa: E402
 from studio.ui.panels import gallery  # noqa: E402
-from studio.ui.panels.runs import RunsPanel  # noqa: E402
+from studio.ui.panels.runs import METRICS_COL, RunsPanel  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 TRAIN = ["train", "--preset", "gan-ring8", "--steps", "400", "--set", "data.n_points=1000",
@@ -101,7 +101,7 @@ def test_runs_list_open_and_continue(qtbot, window, finished_run):
     assert w.runs.run_paths() == [str(finished_run)]
     item = w.runs.tree.topLevelItem(0)
     assert [item.text(i) for i in range(4)] == ["ring-run", "gan", "ring8", "400 / 400"]
-    assert "loss_d" in item.text(4)
+    assert "loss_d" in item.text(METRICS_COL)
     assert w.runs.losses.point_count() == 0  # listed, not opened
     w.runs.tree.itemClicked.emit(item, 0)
     assert w.runs.path == finished_run and not w.runs.following

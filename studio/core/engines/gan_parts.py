@@ -16,6 +16,10 @@ from ..models.mlp import MLPDiscriminator
 
 def build_models(g, data, num_classes: int) -> tuple[torch.nn.Module, torch.nn.Module]:
     """(G, D) for the gan config section `g` and a Dataset; ConfigError names a bad field."""
+    if g.model_file:  # the user's own networks (core/models/user.py)
+        from ..models.user import build_gan
+
+        return build_gan(g, data, num_classes)
     images = data.kind == "images"
     if g.arch == "dcgan":
         if not images:

@@ -144,6 +144,10 @@ def make_encoder_decoder(vcfg, shape, variational: bool, num_classes: int = 0):
     """(encoder, decoder) for a VAEConfig; `num_classes` > 0 makes them conditional."""
     shape = tuple(shape)
     k = num_classes if vcfg.conditional else 0
+    if vcfg.model_file:  # the user's own networks (core/models/user.py)
+        from .user import build_vae
+
+        return build_vae(vcfg, shape, variational, k)
     if vcfg.arch == "conv":
         enc = ConvEncoder(shape, vcfg.latent_dim, vcfg.hidden, vcfg.channels, variational, k)
         dec = ConvDecoder(shape, vcfg.latent_dim, vcfg.hidden, vcfg.channels, k)

@@ -47,6 +47,7 @@ class ControlPanel(QWidget):
         super().__init__(parent)
         self.cfg = cfg.copy()
         self.errors: dict[str, str] = {}
+        self.notes: dict[str, str] = {}  # a problem found later (a model file), not blocking
         self.fields: dict[str, QWidget] = {}
         self._running = False
         self._paused = False
@@ -174,6 +175,7 @@ class ControlPanel(QWidget):
 
     def _on_edit(self, key: str, value) -> None:
         self.errors.pop(key, None)
+        self.notes.pop(key, None)
         try:
             self.cfg.set(key, value)
         except ConfigError as e:
@@ -184,7 +186,7 @@ class ControlPanel(QWidget):
         parse_errors = {k: v for k, v in self.errors.items() if k in self.fields}
         self.errors = {**self.cfg.errors(), **parse_errors}
         for key, w in self.fields.items():
-            reason = self.errors.get(key)
+            reason = self.errors.get(key) or self.notes.get(key)
             w.setStyleSheet(INVALID_STYLE if reason else "")
             w.setToolTip(f"{config_reason(reason)}\n\n{w.property('help')}" if reason
                          else w.property("help"))
@@ -202,6 +204,12 @@ class ControlPanel(QWidget):
             set_field_text(self, key, str(value))
         else:
             self._on_edit(key, value)
+
+    def note(self, key: str, reason: str) -> None:
+        """Show a problem found outside the form (a model file's line) under its field;
+        Start stays enabled: the file may be fixed on disk and tried again."""
+        self.notes[key] = reason
+        self._validate()
 
     def is_valid(self) -> bool:
         return not self.errors

@@ -14,14 +14,17 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFileDialog, QLabel, QPushButton, QSplitter,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QLabel, QProgressBar,
+                               QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
+from ...core.evaluate import read_result
 from ...core.follow import RunFollower, Update, find_runs, summarize
 from .. import settings, theme
 from ..flow import FlowLayout
 from ...families import FAMILIES
 from .losses import LossPanel
+from .run_evaluation import EVAL_COLUMNS, FIRST_COL, EvaluateMixin, eval_cells
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e1a100"]
 
@@ -38,15 +41,19 @@ def curves_for(model: str, columns: list[str]):
     return [(0, n, n, colour) for n, colour in zip(names, PALETTE)], (("Metrics", "value"),)
 
 
+STEPS_COL = 3
+METRICS_COL = FIRST_COL + len(EVAL_COLUMNS)
+
+
 def _metrics_text(last: dict[str, float], n: int = 3) -> str:
     return "  ".join(f"{k} {v:.3g}" for k, v in list(last.items())[:n])
 
 
-class RunsPanel(QWidget):
+class RunsPanel(EvaluateMixin, QWidget):
     run_opened = Signal(str)
     continue_requested = Signal(str)  # a checkpoint.pt to continue training from
 
-    COLUMNS = 5
+    COLUMNS = METRICS_COL + 1
     POLL_MS = 250
 
     def __init__(self, root: Callable[[], Path], parent=None):
@@ -66,12 +73,26 @@ class RunsPanel(QWidget):
                                            "(by the command line, or another machine)"))
         self.continue_btn = QPushButton(self.tr("Continue training"))
         self.continue_btn.setToolTip(self.tr("Load this run's checkpoint into the window"))
+        self.evaluate_btn = QPushButton(self.tr("Evaluate"))
+        self.evaluate_btn.setToolTip(self.tr(
+            "FID (when the Inception weights are here), a classifier's Fréchet distance and "
+            "precision/recall of this run's samples, in the background; saved in the run "
+            "folder and shown in the list"))
+        self.compare_btn = QPushButton(self.tr("Compare"))
+        self.compare_btn.setToolTip(self.tr("Select several runs (Ctrl+click) to overlay their "
+                                            "curves and step through their samples together"))
         buttons = FlowLayout.of((self.refresh_btn, self.add_btn, self.follow_btn,
-                                 self.continue_btn))
+                                 self.continue_btn, self.evaluate_btn, self.compare_btn))
+        self.task = None  # the evaluation running, if any
+        self.eval_progress = QProgressBar()
+        self.eval_progress.setVisible(False)
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Run"), self.tr("Model"), self.tr("Data"),
-                                   self.tr("Steps"), self.tr("Last metrics")])
+                                   self.tr("Steps")]
+                                  + [self.tr(title) for title, _, _ in EVAL_COLUMNS]
+                                  + [self.tr("Last metrics")])
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -106,6 +127,7 @@ class RunsPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(buttons)
         lay.addWidget(self.status)
+        lay.addWidget(self.eval_progress)
         lay.addWidget(split, 1)
 
         self.timer = QTimer(self)
@@ -115,6 +137,10 @@ class RunsPanel(QWidget):
         self.add_btn.clicked.connect(self.choose_folder)
         self.follow_btn.toggled.connect(self._on_follow_toggled)
         self.continue_btn.clicked.connect(self._on_continue)
+        self.evaluate_btn.clicked.connect(self._on_evaluate)
+        self.compare_btn.clicked.connect(self._on_compare)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.compare_view = None
         self.tree.itemActivated.connect(self._on_item_activated)
         self.tree.itemClicked.connect(self._on_item_activated)
         self._update_buttons()
@@ -142,11 +168,13 @@ class RunsPanel(QWidget):
             if s is None:
                 continue
             steps = f"{s.steps_done} / {s.steps_total}" if s.steps_total else str(s.steps_done)
-            item = QTreeWidgetItem([run.name, s.model, Path(s.data).name or s.data, steps,
-                                    _metrics_text(s.last)])
+            result = read_result(run)
+            item = QTreeWidgetItem([run.name, s.model, Path(s.data).name or s.data, steps]
+                                   + eval_cells(result) + [_metrics_text(s.last)])
             item.setData(0, Qt.ItemDataRole.UserRole, str(run))
             item.setToolTip(0, str(run))
-            item.setToolTip(4, _metrics_text(s.last, n=len(s.last)))
+            self._eval_tips(item, result)
+            item.setToolTip(METRICS_COL, _metrics_text(s.last, n=len(s.last)))
             self.tree.addTopLevelItem(item)
             if self.path is not None and run.resolve() == self.path.resolve():
                 self.tree.setCurrentItem(item)
@@ -249,12 +277,12 @@ class RunsPanel(QWidget):
         return None
 
     def _update_item(self, item: QTreeWidgetItem, rows: dict[str, np.ndarray]) -> None:
-        total = item.text(3).partition(" / ")[2]
+        total = item.text(STEPS_COL).partition(" / ")[2]
         step = str(int(rows["step"][-1]))
-        item.setText(3, f"{step} / {total}" if total else step)
+        item.setText(STEPS_COL, f"{step} / {total}" if total else step)
         last = {k: float(v[-1]) for k, v in rows.items() if k != "step" and np.isfinite(v[-1])}
-        item.setText(4, _metrics_text(last))
-        self.tree.resizeColumnToContents(3)
+        item.setText(METRICS_COL, _metrics_text(last))
+        self.tree.resizeColumnToContents(STEPS_COL)
 
     def _apply(self, update: Update) -> None:
         if update.reset:
@@ -303,6 +331,28 @@ class RunsPanel(QWidget):
     def _update_buttons(self) -> None:
         has_ck = self.path is not None and (self.path / "checkpoint.pt").is_file()
         self.continue_btn.setEnabled(has_ck)
+        self.evaluate_btn.setEnabled(has_ck or self.task is not None)
+        self.compare_btn.setEnabled(len(self.selected_paths()) >= 2)
+
+    def selected_paths(self) -> list[Path]:
+        return [Path(item.data(0, Qt.ItemDataRole.UserRole))
+                for item in self.tree.selectedItems()]
+
+    # -- comparing ---------------------------------------------------------------------------------
+    def _on_compare(self) -> None:
+        self.compare(self.selected_paths())
+
+    def compare(self, paths) -> object:
+        """Open the compare view on these runs (a window of its own)."""
+        from .compare import CompareView
+
+        if self.compare_view is not None:
+            self.compare_view.close()
+            self.compare_view.deleteLater()
+        # A window of its own, owned by the panel: it closes with the studio's window.
+        self.compare_view = CompareView([Path(p) for p in paths], self)
+        self.compare_view.show()
+        return self.compare_view
 
     def _on_continue(self) -> None:
         if self.path is not None and (self.path / "checkpoint.pt").is_file():
