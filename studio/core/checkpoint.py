@@ -23,6 +23,7 @@ import torch
 
 from ..config import ConfigError, RunConfig
 from .data.reference import reference_for, reference_problem
+from .one_line import one_line
 
 FORMAT_VERSION = 1
 REQUIRED = ("format_version", "config", "step", "engine", "history")
@@ -129,16 +130,6 @@ def _copy_tensors(obj):
     if isinstance(obj, tuple):
         return tuple(_copy_tensors(v) for v in obj)
     return obj
-
-
-def one_line(text: str, limit: int = 160) -> str:
-    """The first non-empty line of `text`, shortened at a word boundary."""
-    lines = [s.strip() for s in str(text).splitlines() if s.strip()]
-    line = " ".join(lines[0].split()) if lines else ""
-    if len(line) <= limit:
-        return line
-    cut = line[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + " ..."
 
 
 def _show(value) -> str:

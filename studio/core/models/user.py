@@ -33,7 +33,7 @@ import torch
 from torch import nn
 
 from ...config import ConfigError
-from ..checkpoint import one_line
+from ..one_line import one_line
 from .mlp import DataScale
 
 MAX_SOURCE_BYTES = 1 << 20  # Python source, not data
