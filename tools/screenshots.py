@@ -33,8 +33,32 @@ SHOTS = {
     "presentation": ("gan-ring8", 3000, "present"),
     "gallery": ("gan-ring8", 0, "gallery"),
     "runs": ("vae-digits", 200, "runs"),
+    # A folder of pictures (made here: coloured digits, nothing downloaded), at 64 px, and two
+    # folders (grey and coloured digits) at 128 px; smaller batches, so that a CPU shows steps.
+    "folder64": ("dcgan-folder-64", 20, "folder"),
+    "cyclegan_folders128": ("cyclegan-folders-128", 6, "folders"),
 }
 LONGEST_S = 150  # a busy machine: shoot what there is by then
+
+
+def make_folders(pair: bool) -> str:
+    """A folder of 300 coloured digits (PNG, 96 px); `pair`: A grey, B coloured."""
+    import numpy as np
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    root = Path(tempfile.mkdtemp())
+    digits = load_digits().images[:300] / 16.0
+    rng = np.random.default_rng(0)
+    for side in ("A", "B") if pair else ("",):
+        (root / side).mkdir(exist_ok=True)
+        for i, d in enumerate(digits):
+            ink = np.array([1.0, 1.0, 1.0]) if side == "A" else rng.uniform(0.3, 1.0, 3)
+            paper = np.zeros(3) if side == "A" else rng.uniform(0.0, 0.3, 3)
+            rgb = paper + d[..., None] * (ink - paper)
+            img = Image.fromarray((rgb * 255).astype(np.uint8)).resize((96, 96), Image.BICUBIC)
+            img.save(root / side / f"{i}.png")
+    return str(root)
 
 
 def main() -> int:
@@ -47,18 +71,22 @@ def main() -> int:
     from studio.ui import i18n
     from studio.ui.main_window import MainWindow
     from studio.ui.panels import gallery
-    from studio.ui.worker import preload_torch
+    from studio.ui.run.handle import preload_torch
 
     app = QApplication(sys.argv[:1])
     i18n.install(os.environ.get("STUDIO_LANG", "en"))
     w = MainWindow(preset)
-    if w.view.uses_worker:
+    if show in ("folder", "folders"):
+        w.controls.set_value("train.batch_size", "16" if show == "folder" else "1")
+        w.controls.set_value("train.preview_every", "2")
+        w.controls.set_value("data.path", make_folders(show == "folders"))  # in view last
+    elif w.view.run_controls:
         w.controls.set_value("train.preview_every", "10")  # the newest samples, not step 0
     w.show()
     preload_torch(max(1, (os.cpu_count() or 2) - 1))
     if show == "present":
         w.presentation.enter()
-    if w.view.uses_worker and steps > 0:
+    if w.view.run_controls and steps > 0:
         QTimer.singleShot(500, w.controls.start_btn.click)
 
     def arrange() -> None:
@@ -80,7 +108,6 @@ def main() -> int:
         elif show == "gallery":
             gallery.show_gallery(w)
         elif show == "runs":
-            w.controller.wait()
             w.runs_dock.raise_()
             w.runs.open_run(w.run_dir)
 

@@ -13,7 +13,7 @@ shoot() {  # shot file [env...]
     env "$@" xvfb-run -a -s "-screen 0 ${size}x24" python tools/screenshots.py "$shot" "$out/$file"
 }
 for shot in main_window field2d dcgan_digits cgan_digits vae_explorer vae_compare em cyclegan \
-            text2img gallery runs; do
+            text2img gallery runs folder64 cyclegan_folders128; do
     shoot "$shot" "$shot.png"
 done
 shoot presentation presentation_en.png STUDIO_LANG=en

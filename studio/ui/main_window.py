@@ -337,8 +337,10 @@ class MainWindow(QMainWindow):
         elif kind == "progress":
             self.step = d["step"]
             self.controls.set_progress(d["step"], d["total"], d["rate"])
-        elif kind == "started":
+        elif kind == "started":  # after any download or decode: the bar counts steps again
             self.device_label.setText(self.tr("Device: %1").replace("%1", d["device"]))
+            self.controls.progress.setFormat(QCoreApplication.translate("ControlPanel",
+                                                                        "%v / %m steps"))
         elif kind == "download":
             self._on_download(d["done"], d["total"])
         elif kind == "decode":

@@ -45,6 +45,7 @@ def test_a_chosen_folder_is_summarised_then_decoded_with_progress(qtbot, tmp_pat
     w.controls.start_btn.click()
     qtbot.waitUntil(lambda: w.run.state == "idle" and w.step == 2, timeout=120000)
     assert seen and seen[-1] == (24, 24)  # the decode reported its progress to the end
+    assert w.controls.progress.text() == "2 / 2 steps"  # then the bar counted steps again
     w.folder_info.use(str(root))  # the cache is there now, and said so
     qtbot.waitUntil(lambda: "on disk" in w.folder_info.last_text, timeout=20000)
     w.run.close()

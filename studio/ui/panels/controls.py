@@ -259,8 +259,11 @@ class ControlPanel(QWidget):
         if rate > 0:
             left = (total - step) / rate
             m, s = divmod(int(left + 0.5), 60)
+            h, m = divmod(m, 60)
+            eta = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+            shown = f"{rate:,.0f}" if rate >= 10 else f"{rate:.2g}"  # slow runs: 0.25, not 0
             self.rate_label.setText(self.tr("%1 steps/s · ETA %2").replace(
-                "%1", f"{rate:,.0f}").replace("%2", f"{m}:{s:02d}"))
+                "%1", shown).replace("%2", eta))
         elif step >= total:
             self.rate_label.setText(self.tr("Finished"))
 
