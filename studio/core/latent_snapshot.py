@@ -98,8 +98,7 @@ def snapshot(engine, model, with_images: bool) -> LatentSnapshot:
 
         z = torch.zeros(2, model.latent_dim)
         y = torch.zeros(2, dtype=torch.long)
-        with model.lock:
-            script = traced_bytes(model.dec, (z, y) if model.conditional else (z,))
+        script = traced_bytes(model.dec, (z, y) if model.conditional else (z,))
         state = {}
     else:
         state = {k: v.detach().to("cpu", torch.float32).numpy().copy()

@@ -52,7 +52,7 @@ def direct_pr(real, fake, k=3) -> tuple[float, float]:
 def same_features(run, n):
     """The rows evaluate compared, rebuilt here: the seeded samples and real subset, through
     the classifier now in the cache."""
-    cfg, engine, _ = load_run(run)
+    cfg, engine, _ = load_run(run, whole_data=True)  # as evaluate loads it
     fake = ev.draw_samples(cfg, engine, n, 0)
     real_x, _ = ev._real_rows(engine.data, n, 0)
     if engine.data.kind == "points":

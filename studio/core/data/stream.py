@@ -6,6 +6,7 @@ device never waits on the disk as long as a batch is gathered faster than a step
 """
 from __future__ import annotations
 
+import atexit
 import queue
 import threading
 import weakref
@@ -13,6 +14,7 @@ import weakref
 import torch
 
 DEPTH = 4  # batches gathered ahead
+_LIVE: "weakref.WeakSet[HostStream]" = weakref.WeakSet()
 
 
 class HostStream:
@@ -31,6 +33,7 @@ class HostStream:
             name="studio-data-stream", daemon=True)
         self._thread.start()
         weakref.finalize(self, self._stop.set)
+        _LIVE.add(self)
 
     def next_indices(self) -> torch.Tensor:
         """The next batch's indices, on the device; batch_for(them) is its images."""
@@ -50,7 +53,18 @@ class HostStream:
         return None
 
     def close(self) -> None:
+        """Stop the gathering thread and wait for it (its tensors are freed in it)."""
         self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+
+@atexit.register
+def _close_all() -> None:
+    # A thread still gathering while the interpreter shuts down would free its tensors
+    # after the runtime is gone, which aborts the process.
+    for stream in list(_LIVE):
+        stream.close()
 
 
 def _fill(ref, x: torch.Tensor, gen: torch.Generator, q: queue.Queue, stop: threading.Event):
