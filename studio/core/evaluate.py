@@ -16,10 +16,12 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:
+    import torch
 
 from ..config import ConfigError
 
@@ -34,6 +36,8 @@ class Cancelled(Exception):
 
 def draw_samples(cfg, engine, n: int, seed: int = 0) -> dict[str, np.ndarray]:
     """n samples with a fixed seed (the same noise as `main.py sample --seed`)."""
+    import torch  # here: the Runs panel reads results before torch is loaded
+
     from .budget import sample_limits
 
     limits = sample_limits(cfg, engine.device)
@@ -46,6 +50,8 @@ def draw_samples(cfg, engine, n: int, seed: int = 0) -> dict[str, np.ndarray]:
 
 
 def _real_rows(data, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+    import torch  # here: the Runs panel reads results before torch is loaded
+
     idx = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))[:n]
     x = data.x.cpu()[idx]
     x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
@@ -65,6 +71,8 @@ def evaluate_run(run_dir, n: int = 1000, seed: int = 0, fid_feature=None,
                  progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Evaluate a run directory's generator; see the module's doc. `progress(stage, done,
     total)` hears each stage (and may raise Cancelled); `fid_feature` replaces Inception."""
+    import torch  # here: the Runs panel reads results before torch is loaded
+
     from .checkpoint import atomic_write_bytes
     from .data import Dataset
     from .metrics import classifier

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-import torch
-
 
 def format_bytes(n: float) -> str:
     for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
@@ -18,6 +16,8 @@ def free_memory(device=None) -> int:
     """Bytes a new allocation can use on `device` (a torch.device or name; default cpu):
     on CUDA the free device memory plus what torch's cache holds unused; elsewhere the
     available RAM, lowered by a cgroup memory limit or an address-space rlimit."""
+    import torch  # here: the window formats byte counts before torch is loaded
+
     device = torch.device(device or "cpu")
     if device.type == "cuda":
         free, _ = torch.cuda.mem_get_info(device)

@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
-from ..core.budget import format_bytes
+from ..core.free_memory import format_bytes
 
 
 class FolderInfo(QObject):

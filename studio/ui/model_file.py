@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..core.models.user import ModelFileError, check_syntax, model_file
 
 KEYS = ("gan.model_file", "vae.model_file")
 
@@ -32,6 +31,8 @@ def install(win) -> None:
 
 
 def _key(win) -> str:
+    from ..core.models.user import model_file  # (it imports torch: not before the first paint)
+
     key, _ = model_file(win.controls.cfg)
     return key
 
@@ -64,6 +65,8 @@ def load_model_file(win, path: str) -> bool:
             "under Model first"))
         return False
     win.controls.set_value(key, path)
+    from ..core.models.user import ModelFileError, check_syntax
+
     try:
         check_syntax(path, key)
     except ModelFileError as e:
