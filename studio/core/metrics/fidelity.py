@@ -78,12 +78,13 @@ def fid_unavailable() -> str:
     """Why FID cannot be computed here ("" when it can): torch-fidelity missing, or its
     Inception weights not in the cache (never downloaded here: one line says what to place
     where)."""
+    path = inception_weights()
     try:
         import torch_fidelity  # noqa: F401
         import torchmetrics  # noqa: F401
-    except ImportError:
-        return "FID needs torchmetrics and torch-fidelity: pip install torchmetrics torch-fidelity"
-    path = inception_weights()
+    except ImportError:  # both things it needs, so that one reading is enough offline
+        return (f"FID needs torchmetrics and torch-fidelity (pip install -e \".[fid]\") and "
+                f"the Inception weights {INCEPTION_FILE} (from {INCEPTION_URL}) at {path}")
     if not path.is_file():
         return (f"FID skipped: no Inception weights; place {INCEPTION_FILE} (from "
                 f"{INCEPTION_URL}) at {path}")
