@@ -203,13 +203,11 @@ class GANEngine(Engine):
             if diag:
                 self._last.update(grad_norm_d=grad_norm(self._d_params))
             self.opt_d.step()
-            if not self.measure:
-                pass
-            elif defer:  # None until take_deferred (see there)
+            if self.measure and defer:  # None until take_deferred (see there)
                 self._defer_d = (logits, g.loss, g.label_smoothing)
                 if self._last["loss_d"] is not None:
                     self._last.update(dict.fromkeys(D_METRICS))
-            else:
+            elif self.measure:
                 row = self.fast.d_metrics(logits.view(1, -1), g.loss, g.label_smoothing)
                 self._last.update(zip(D_METRICS, row.view(-1).unbind()))
             return fake, y
@@ -253,11 +251,9 @@ class GANEngine(Engine):
             fake_in = add_instance_noise(fake, self._noise_std(), self.gen)
             loss = self.cfg.gan.loss
             out = self.fast.g_grads(fake, fake_in, loss)
-            if not self.measure:
-                pass
-            elif defer:
+            if self.measure and defer:
                 self._defer_g, self._last["loss_g"] = (out, loss), None
-            else:
+            elif self.measure:
                 self._last["loss_g"] = self.fast.g_metrics(out.view(1, -1), loss).view(())
         else:
             with self.amp():
