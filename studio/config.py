@@ -244,7 +244,8 @@ class Text2ImgConfig:
     width: int = opt(32, "DCGAN base width of G and D.", lo=4, hi=512, label="Conv width")
     word_dim: int = opt(64, "Size of each word's learned embedding.",
                             lo=4, hi=1024, label="Word embedding")
-    text_dim: int = opt(128, "Size of the caption embedding (a two-way GRU over the words).",
+    text_dim: int = opt(128, "Size of the caption embedding (a two-way GRU over the words, "
+                             "pooled by attention).",
                              lo=8, hi=2048, label="Caption embedding")
     cond_dim: int = opt(64, "The caption embedding is compressed to this size before it joins G's "
                             "noise and D's features.", lo=4, hi=1024, label="Caption to G/D")
@@ -257,6 +258,15 @@ class Text2ImgConfig:
                                    "picture must fit its own caption better than the batch's "
                                    "others); 0 = plain GAN-CLS.",
                                    lo=0.0, hi=100.0, live=True, label="Matching loss weight")
+    word_noise: float = opt(0.5, "Share of training captions reworded on the fly: unknown and "
+                                 "filler words put in, words dropped, neighbours swapped, so "
+                                 "captions as people type them still work; 0 = the data's "
+                                 "wording only.",
+                            lo=0.0, hi=1.0, live=True, label="Caption rewording")
+    diversity_weight: float = opt(1.0, "Weight of the mode-seeking term (MSGAN): two noises with "
+                                       "one caption must give different pictures, so what the "
+                                       "caption leaves open (size, place) varies; 0 = off.",
+                                  lo=0.0, hi=100.0, live=True, label="Diversity weight")
 
 
 @dataclass

@@ -23,6 +23,12 @@ LEXICON = frozenset({
     "左上", "右上", "左下", "右下", "左上角", "右上角", "左下角", "右下角", "中间", "中央",
     "上方", "下方", "左边", "右边", "一个", "数字", "手写",
 })
+# Words that say little about a picture in any caption set. Training inserts the ones a
+# vocabulary knows at random places (with <unk>s for the words it lacks), so the caption
+# encoder learns to pass over "please draw me one ..." as people type it.
+FILLERS = ("a", "an", "the", "one", "is", "there", "that", "this", "it", "of", "in", "with",
+           "please", "draw", "me", "picture", "image", "show", "make",
+           "一个", "一", "个", "的", "有", "是", "在", "请", "画", "图", "我")
 _MAX_WORD = max(map(len, LEXICON))
 _TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\sa-z0-9]", re.I)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -86,5 +92,28 @@ class Vocab:
             out[i, :len(s)] = torch.tensor(s)
         return out, torch.tensor([len(s) for s in seqs])
 
+    def fillers(self) -> list[int]:
+        """Ids of the FILLERS this vocabulary knows."""
+        return [self.stoi[w] for w in FILLERS if w in self.stoi]
+
     def decode(self, ids) -> str:
         return " ".join(self.itos[int(i)] for i in ids if int(i) != 0)
+
+
+def augment(ids: list[int], r: list[float], fillers: list[int], p_drop: float = 0.15
+            ) -> list[int]:
+    """One training rewording of a caption's ids, driven by the random numbers r (at least
+    len(ids) + 9 of them, uniform in [0, 1)): each word becomes <unk> with p_drop
+    (so no single word is leant on, and unknown words are seen), up to three filler or
+    <unk> words go in at random places, and one word in three captions swaps with its
+    neighbour (attribute words come in either order)."""
+    it = iter(r)
+    out = [1 if next(it) < p_drop else t for t in ids]
+    if len(out) > 1 and next(it) < 1 / 3:
+        i = int(next(it) * (len(out) - 1))
+        out[i], out[i + 1] = out[i + 1], out[i]
+    for _ in range(int(next(it) * 4)):
+        pick = next(it)
+        word = 1 if pick < 0.4 or not fillers else fillers[int((pick - 0.4) / 0.6 * len(fillers))]
+        out.insert(int(next(it) * (len(out) + 1)), word)
+    return out or [1]

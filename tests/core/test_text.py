@@ -1,6 +1,8 @@
 import torch
 
-from studio.core.text import Vocab, tokenize
+import numpy as np
+
+from studio.core.text import Vocab, augment, tokenize
 
 
 def test_english_is_lowercased_words_without_punctuation():
@@ -37,3 +39,24 @@ def test_vocab_is_deterministic_and_rebuilds_from_its_tokens():
     assert Vocab(v1.itos[2:]).itos == v1.itos
     ids, lengths = v1.encode([""])
     assert ids.tolist() == [[1]] and lengths.tolist() == [1] and ids.dtype == torch.long
+
+
+def test_fillers_are_the_known_filler_words():
+    v = Vocab.build(["a red circle", "一个红色圆形", "the blue square"])
+    assert sorted(v.itos[i] for i in v.fillers()) == ["a", "the", "一个"]
+
+
+def test_augment_rewords_without_losing_the_caption():
+    rng = np.random.default_rng(0)
+    ids, fillers = [5, 6, 7], [2, 3]
+    outs = [augment(ids, rng.random(len(ids) + 9).tolist(), fillers) for _ in range(400)]
+    assert all(set(o) <= {1, 2, 3, 5, 6, 7} for o in outs)
+    assert any(len(o) > 3 for o in outs) and any(o == ids for o in outs)
+    assert any(1 in o for o in outs) and any(2 in o or 3 in o for o in outs)  # unk, filler
+    assert any([t for t in o if t > 4] == [6, 5, 7] for o in outs)  # neighbours swapped
+    # Most rewordings keep every word of the caption (dropping is rare).
+    assert np.mean([all(t in o for t in ids) for o in outs]) > 0.5
+    # The same random numbers give the same rewording.
+    r = rng.random(12).tolist()
+    assert augment(ids, r, fillers) == augment(ids, r, fillers)
+    assert augment([], [0.9] * 9, []) in ([1], [1, 1], [1, 1, 1], [1, 1, 1, 1])

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from studio.config import RunConfig
 from studio.core.data import DataError
-from studio.core.data.shapes import COLOURS, SHAPES, colour_shape_score, make_shapes
+from studio.core.data.shapes import (COLOURS, SHAPES, ZH_COLOUR, colour_shape_score, make_shapes,
+                                     pixel_diversity, shape_classifier)
 from studio.core.engines import make_engine
 from studio.core.text import tokenize
 from studio.presets import PRESETS
@@ -19,27 +19,6 @@ def small_cfg(name="shapes", steps=0):
     return cfg
 
 
-def shape_classifier(size=16):
-    """A small CNN that tells circle, square and triangle apart on real shapes (by mass,
-    not colour: it sees the brightest channel)."""
-    ref = make_shapes(2000, size, seed=99)
-    x, y = torch.from_numpy(ref.x).amax(1, keepdim=True), torch.from_numpy(ref.attrs["shape"])
-    torch.manual_seed(0)
-    clf = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.AdaptiveMaxPool2d(1),
-                        nn.Flatten(), nn.Linear(32, 3))
-    opt = torch.optim.Adam(clf.parameters(), 3e-3)
-    for _ in range(250):
-        j = torch.randint(0, 1600, (64,))
-        loss = nn.functional.cross_entropy(clf(x[j]), y[j])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    with torch.no_grad():
-        assert (clf(x[1600:]).argmax(1) == y[1600:]).float().mean() > 0.9
-    return lambda im: clf(torch.from_numpy(im).amax(1, keepdim=True)).argmax(1).numpy()
-
-
 def test_captions_in_both_languages_and_every_word_known():
     d = make_shapes(50, 16, seed=1)
     flat = [c for caps in d.captions for c in caps]
@@ -49,42 +28,66 @@ def test_captions_in_both_languages_and_every_word_known():
     assert e.vocab.unknown("一个蓝色的大方块") == []
 
 
+ZH_NOUN = {"circle": "圆形", "square": "正方形", "triangle": "三角形"}
+# Wordings no training caption uses: words the vocabulary lacks (draw, me, please, 画),
+# words it knows from elsewhere (one, the, 一个), attribute words in another order.
+UNSEEN = ("the {s} is {c}", "draw me one {c} {s}, please", "画一个{zc}的{zs}")
+
+
 @torch.no_grad()
 def score(e, classify, template):
-    colour_hits = shape_hits = n = 0
+    """(colour right, shape right, both right, diversity ratio) over the 12 colour x shape
+    captions; diversity: pixel diversity of the samples over the real pictures' of the same
+    colour and shape (the caption leaves size and place open)."""
+    colour_hits = shape_hits = both = n = 0
+    ratios = []
+    x = e.x.numpy().astype(np.float32) / 255
     for ci, c in enumerate(COLOURS):
         for si, s in enumerate(SHAPES):
-            images = e.sample(24, caption=template.format(c=c, s=s))["images"]
-            colour_hits += (colour_shape_score(images)[0] == ci).sum()
-            shape_hits += (classify(images) == si).sum()
+            text = template.format(c=c, s=s, zc=ZH_COLOUR[c], zs=ZH_NOUN[s])
+            images = e.sample(24, caption=text)["images"]
+            col, shp = colour_shape_score(images)[0] == ci, classify(images) == si
+            colour_hits, shape_hits, both = col.sum() + colour_hits, shp.sum() + shape_hits, \
+                (col & shp).sum() + both
             n += len(images)
-    return colour_hits / n, shape_hits / n
+            real = x[(e.attrs["colour"] == ci) & (e.attrs["shape"] == si)]
+            ratios.append(pixel_diversity(images) / pixel_diversity(real))
+    return colour_hits / n, shape_hits / n, both / n, float(np.mean(ratios))
 
 
 @pytest.fixture(scope="module")
 def trained():
-    """(colour, shape) hits before training, after 550 steps with training's wording, and with
-    known words in an order no training caption uses."""
+    """Scores before training, then after 550 steps with training's wording and with each of
+    the UNSEEN wordings."""
     e = make_engine(small_cfg(steps=550))
-    classify = shape_classifier()
+    classify, accuracy = shape_classifier(16)
+    assert accuracy > 0.9
     before = score(e, classify, "a {c} {s}")
     for _ in range(550):
         e.step()
-    template = "the {s} is {c}"
-    assert not any(c.startswith("the ") and " is " in c for caps in e.captions for c in caps)
-    return before, score(e, classify, "a {c} {s}"), score(e, classify, template)
+    flat = [c for caps in e.captions for c in caps]
+    assert not any(c.startswith("the ") and " is " in c for c in flat)
+    assert not any(w in c for c in flat for w in ("draw", "please", "画"))
+    return before, score(e, classify, "a {c} {s}"), [score(e, classify, t) for t in UNSEEN]
 
 
 def test_generated_images_follow_colour_words_even_in_unseen_captions(trained):
     before, seen, unseen = trained
     # Chance is 1/4 for colour; an untrained G hits one colour only.
     assert before[0] < 0.4
-    assert seen[0] > 0.8 and unseen[0] > 0.7, (seen, unseen)
+    assert seen[0] > 0.8 and all(u[0] > 0.7 for u in unseen), (seen, unseen)
 
 
 def test_generated_shapes_follow_shape_words_even_in_unseen_captions(trained):
     _, seen, unseen = trained
-    assert seen[1] > 0.5 and unseen[1] > 0.5, (seen, unseen)
+    assert seen[1] > 0.5 and all(u[1] > 0.5 for u in unseen), (seen, unseen)
+    assert all(u[2] > 0.4 for u in unseen), (seen, unseen)  # colour and shape in one picture
+
+
+def test_samples_of_one_caption_vary_where_it_leaves_freedom(trained):
+    # A generator that ignores its noise draws one picture per caption (ratio near 0).
+    _, seen, unseen = trained
+    assert seen[3] > 0.5 and all(u[3] > 0.5 for u in unseen), (seen, unseen)
 
 
 def test_preview_caption_grid_interpolation_and_checkpoint(tmp_path):
@@ -111,6 +114,10 @@ def test_preview_caption_grid_interpolation_and_checkpoint(tmp_path):
     assert out["images"].shape == (5, 3, 16, 16)
     with pytest.raises(DataError):
         e2.sample(2, caption="purple elephants")
+    old = e.state_dict()  # a checkpoint from before the attention pooling
+    old["enc"] = {k: v for k, v in old["enc"].items() if not k.startswith(("attend", "out"))}
+    with pytest.raises(ValueError, match="older text-to-image version"):
+        e2.load_state_dict(old)
 
 
 def test_digit_captions_and_bad_data():

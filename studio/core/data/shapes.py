@@ -162,3 +162,44 @@ def colour_shape_score(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mean = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-6)
     protos = protos / np.linalg.norm(protos, axis=1, keepdims=True)
     return (mean @ protos.T).argmax(1), mass
+
+
+def pixel_diversity(images: np.ndarray, pairs: int = 2000, seed: int = 0) -> float:
+    """Mean absolute pixel difference between random pairs of images (N, C, H, W): how much
+    pictures of one caption differ (0 = all the same)."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(len(images), size=(2, pairs))
+    keep = a != b
+    return float(np.abs(images[a[keep]] - images[b[keep]]).mean())
+
+
+def shape_classifier(size: int = 32, n: int = 2000, steps: int = 250, seed: int = 99):
+    """A small CNN, trained on n real shapes, that tells circle, square and triangle apart
+    by mass, not colour (it sees the brightest channel); returns (classify, held-out
+    accuracy), classify mapping images (N, 3, H, W) in [0, 1] to shape indices. For checks."""
+    import torch
+    from torch import nn
+
+    ref = make_shapes(n, size, seed=seed)
+    x, y = torch.from_numpy(ref.x).amax(1, keepdim=True), torch.from_numpy(ref.attrs["shape"])
+    cut = n * 4 // 5
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        clf = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.AdaptiveMaxPool2d(1),
+                            nn.Flatten(), nn.Linear(32, 3))
+        opt = torch.optim.Adam(clf.parameters(), 3e-3)
+        for _ in range(steps):
+            j = torch.randint(0, cut, (64,))
+            loss = nn.functional.cross_entropy(clf(x[j]), y[j])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    clf.eval()
+
+    @torch.no_grad()
+    def classify(images: np.ndarray) -> np.ndarray:
+        return clf(torch.from_numpy(np.asarray(images, np.float32)).amax(1, keepdim=True)
+                   ).argmax(1).numpy()
+
+    return classify, float((classify(ref.x[cut:]) == ref.attrs["shape"][cut:]).mean())

@@ -4,6 +4,11 @@ D learns three cases: a real image with its caption (real), a real image with an
 image's caption (wrong), a generated image with its caption (fake); so G is rewarded only
 for images that match the words. The text encoder learns through D's loss (G gets the
 caption embedding as a fixed input), with a vocabulary built from the data set's captions.
+Training captions are reworded on the fly (core.text.augment: unknown and filler words put
+in, words dropped, neighbours swapped), so captions as people type them still draw the
+right picture. G's fakes come in pairs with one caption and two noises, and a mode-seeking
+term (MSGAN, Mao et al. 2019) rewards pairs that differ, so the noise keeps choosing what
+the caption leaves open (size, place) instead of being ignored.
 One step = one D update then one G update. Metrics stay on the device.
 """
 from __future__ import annotations
@@ -21,7 +26,7 @@ from ..devices import load_generator_state, make_generator
 from ..losses import bce_d, bce_g
 from ..models.dcgan import plan
 from ..models.text2img import MatchingDiscriminator, TextEncoder, TextGenerator
-from ..text import Vocab
+from ..text import Vocab, augment
 from . import speed
 from .base import Engine, StepResult, adam, adam_set_lr
 from .gan_parts import eval_mode
@@ -50,6 +55,14 @@ def load_captioned(data_cfg, seed: int, progress=None):
                     f"not {data_cfg.name!r}")
 
 
+def mode_seeking(a: torch.Tensor, b: torch.Tensor, za: torch.Tensor, zb: torch.Tensor
+                 ) -> torch.Tensor:
+    """MSGAN's term: noise distance over image distance for pairs with one caption; small
+    when two noises give two different pictures."""
+    ratio = (a - b).float().abs().mean() / (za - zb).abs().mean()
+    return 1 / (ratio + 1e-5)
+
+
 class Text2ImgEngine(Engine):
     kind = "images"
     metric_names = ("loss_d", "loss_g", "d_real", "d_wrong", "d_fake")
@@ -74,8 +87,9 @@ class Text2ImgEngine(Engine):
         flat = [c for caps in data.captions for c in caps]
         ids, lengths = self.vocab.encode(flat, MAX_LEN)
         k = len(data.captions[0])
-        self.ids = ids.view(len(self.x), k, -1).to(device)
-        self.lengths = lengths.view(len(self.x), k).to(device)
+        self.ids = ids.view(len(self.x), k, -1)  # on the CPU: captions are reworded there
+        self.lengths = lengths.view(len(self.x), k)
+        self.fillers = self.vocab.fillers()
         ch, size = self.x.shape[1], self.x.shape[-1]
         self.enc = TextEncoder(len(self.vocab), t.word_dim, t.text_dim).to(device)
         self.G = TextGenerator(t.latent_dim, t.text_dim, t.cond_dim, ch, size, t.width).to(device)
@@ -104,34 +118,59 @@ class Text2ImgEngine(Engine):
         adam_set_lr(self.opt_d, t.lr_d, (t.beta1, 0.999))
 
     # -- training ------------------------------------------------------------------------------
+    def _batch(self, rng: np.random.Generator, bs: int):
+        """Image indices (bs,) on the device and their captions' ids and lengths, a share
+        (text2img.word_noise) of them reworded."""
+        idx = rng.integers(len(self.x), size=bs)
+        k = rng.integers(self.ids.shape[1], size=bs)
+        ids, lengths = self.ids[idx, k], self.lengths[idx, k]
+        p = self.cfg.text2img.word_noise
+        if p > 0:
+            r = rng.random((bs, ids.shape[1] + 10))
+            seqs = [augment(row[:n], ri[1:], self.fillers)[:MAX_LEN] if ri[0] < p else row[:n]
+                    for row, n, ri in zip(ids.tolist(), lengths.tolist(), r.tolist())]
+            lengths = torch.tensor([len(q) for q in seqs])
+            ids = torch.zeros(bs, int(lengths.max()), dtype=torch.long)
+            for i, q in enumerate(seqs):
+                ids[i, :len(q)] = torch.tensor(q)
+        return torch.from_numpy(idx).to(self.device), ids.to(self.device), lengths
+
     def step(self) -> StepResult:
-        bs = self.cfg.train.batch_size
-        idx = torch.randint(0, len(self.x), (bs,), device=self.gen.device, generator=self.gen)
-        k = torch.randint(0, self.ids.shape[1], (bs,), device=self.gen.device, generator=self.gen)
-        idx, k = idx.to(self.device), k.to(self.device)
+        bs, t = self.cfg.train.batch_size, self.cfg.text2img
+        # Seeded by the step: a resumed run draws the same batches without saving a state.
+        rng = np.random.default_rng([self.cfg.train.seed, self.step_count])
+        idx, ids, lengths = self._batch(rng, bs)
         real = to_float(self.x[idx.to(self.x.device)], self.device)  # uint8 -> float there
         real = speed.to_layout(real * 2 - 1, self.channels_last)
-        w = self.cfg.text2img.match_weight
+        w, h = t.match_weight, bs // 2 if t.diversity_weight > 0 else 0
         with self.amp():
-            text = self.enc(self.ids[idx, k], self.lengths[idx, k]).float()
+            text = self.enc(ids, lengths).float()
             wrong = text.roll(1, 0)  # another image's caption
-            fake = self.G(self._noise(bs), text.detach())
+            # Fake i + h repeats fake i's caption with other noise (the mode-seeking pairs).
+            fake_text = torch.cat([text[:h], text[:h], text[2 * h:]]).detach()
+            z = self._noise(bs)
+            fake = self.G(z, fake_text)
             # One D pass over all three cases, so batch norm sees them together.
-            logits, h = self.D(torch.cat([real, real, fake.detach()]),
-                               torch.cat([text, wrong, text]), features=True)
+            logits, feats = self.D(torch.cat([real, real, fake.detach()]),
+                                   torch.cat([text, wrong, fake_text]), features=True)
             l_real, l_wrong, l_fake = logits.float().split(bs)
             # Real with its caption is real; a wrong caption and a fake are fakes, half each.
             loss_d = bce_d(l_real, torch.cat([l_wrong, l_fake]))
             if w > 0:
-                loss_d = loss_d + w * self.D.contrastive(h[:bs].float(), text)
+                loss_d = loss_d + w * self.D.contrastive(feats[:bs].float(), text)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         self.opt_d.step()
         with self.amp():
-            l_gen, h_gen = self.D(fake, text.detach(), features=True)
+            l_gen, h_gen = self.D(fake, fake_text, features=True)
             loss_g = bce_g(l_gen.float())
-            if w > 0:
-                loss_g = loss_g + w * self.D.contrastive(h_gen.float(), text.detach())
+            if w > 0:  # over batches of distinct captions: a pair's twin is no negative
+                halves = [slice(0, h), slice(h, bs)] if h else [slice(0, bs)]
+                loss_g = loss_g + w * sum(self.D.contrastive(h_gen[s].float(), fake_text[s])
+                                          for s in halves) / len(halves)
+            if h:
+                loss_g = loss_g + t.diversity_weight * mode_seeking(fake[:h], fake[h:2 * h],
+                                                                    z[:h], z[h:2 * h])
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()
@@ -223,6 +262,9 @@ class Text2ImgEngine(Engine):
                 "vocab": list(self.vocab.itos[2:])}
 
     def load_state_dict(self, state: dict) -> None:
+        if "attend.weight" not in state["enc"]:
+            raise ValueError("made by an older text-to-image version (its caption encoder has "
+                             "no attention pooling); train it again to sample from it")
         vocab = Vocab(state["vocab"])
         if vocab.itos != self.vocab.itos:
             raise DataError("checkpoint: its vocabulary differs from this data set's captions")

@@ -1,7 +1,8 @@
 """Text-to-image networks after Reed et al. 2016 (GAN-CLS), trained from scratch with the GAN.
 
-TextEncoder: word embeddings and a two-way GRU; the caption is the GRU's last states of
-both directions. The generator is a DCGAN generator fed [z, compressed caption]; the
+TextEncoder: word embeddings and a two-way GRU; the caption is an attention-weighted sum
+of the GRU's states over the words (a few heads, each free to look for one kind of word),
+so extra words before or after the ones that matter change it little. The generator is a DCGAN generator fed [z, compressed caption]; the
 matching-aware discriminator is a DCGAN discriminator whose last feature map is joined by
 the compressed caption, copied over the map, so it can say "real, but not this caption".
 D has no batch norm: its G-step batch holds only fakes, and batch statistics of a fakes-only
@@ -12,7 +13,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .dcgan import DCGANGenerator, init_weights, plan
 
@@ -20,18 +21,23 @@ from .dcgan import DCGANGenerator, init_weights, plan
 class TextEncoder(nn.Module):
     """ids (B, L) int64 padded with 0, lengths (B,) -> caption embeddings (B, text_dim)."""
 
-    def __init__(self, vocab_size: int, word_dim: int = 64, text_dim: int = 128):
+    def __init__(self, vocab_size: int, word_dim: int = 64, text_dim: int = 128, heads: int = 4):
         super().__init__()
         if text_dim % 2:
             raise ValueError(f"text_dim must be even (two GRU directions), got {text_dim}")
         self.embed = nn.Embedding(vocab_size, word_dim, padding_idx=0)
         self.gru = nn.GRU(word_dim, text_dim // 2, batch_first=True, bidirectional=True)
+        self.attend = nn.Linear(text_dim, heads)  # one score per word and head
+        self.out = nn.Linear(heads * text_dim, text_dim)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         packed = pack_padded_sequence(self.embed(ids), lengths.cpu(), batch_first=True,
                                       enforce_sorted=False)
-        _, h = self.gru(packed)  # h: (2, B, text_dim/2), forward and backward last states
-        return torch.cat([h[0], h[1]], 1)
+        states, _ = self.gru(packed)
+        h, _ = pad_packed_sequence(states, batch_first=True)  # (B, L', text_dim), L' = max length
+        pad = torch.arange(h.shape[1], device=h.device)[None] >= lengths.to(h.device)[:, None]
+        w = self.attend(h).masked_fill(pad[..., None], float("-inf")).softmax(1)  # (B, L', heads)
+        return self.out(torch.einsum("blh,bld->bhd", w, h).flatten(1))
 
 
 def _compress(text_dim: int, cond_dim: int) -> nn.Module:
