@@ -263,7 +263,7 @@ class Text2ImgConfig:
                                  "captions as people type them still work; 0 = the data's "
                                  "wording only.",
                             lo=0.0, hi=1.0, live=True, label="Caption rewording")
-    diversity_weight: float = opt(1.0, "Weight of the mode-seeking term (MSGAN): two noises with "
+    diversity_weight: float = opt(0.2, "Weight of the mode-seeking term (MSGAN): two noises with "
                                        "one caption must give different pictures, so what the "
                                        "caption leaves open (size, place) varies; 0 = off.",
                                   lo=0.0, hi=100.0, live=True, label="Diversity weight")

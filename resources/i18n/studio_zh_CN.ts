@@ -2042,8 +2042,8 @@ one folder</source>
             <translation>词嵌入</translation>
         </message>
         <message>
-            <source>Size of the caption embedding (a two-way GRU over the words).</source>
-            <translation>描述嵌入的维数（在词序列上运行的双向 GRU）。</translation>
+            <source>Size of the caption embedding (a two-way GRU over the words, pooled by attention).</source>
+            <translation>描述嵌入的维数（在词序列上运行的双向 GRU，再按注意力汇总各词）。</translation>
         </message>
         <message>
             <source>Caption embedding</source>
@@ -2076,6 +2076,22 @@ one folder</source>
         <message>
             <source>Matching loss weight</source>
             <translation>匹配损失权重</translation>
+        </message>
+        <message>
+            <source>Share of training captions reworded on the fly: unknown and filler words put in, words dropped, neighbours swapped, so captions as people type them still work; 0 = the data's wording only.</source>
+            <translation>训练时即时改写的描述所占比例：插入未知词和填充词、丢弃个别词、交换相邻词，使人们随手输入的描述也能画对；0 = 只用数据本身的措辞。</translation>
+        </message>
+        <message>
+            <source>Caption rewording</source>
+            <translation>描述改写</translation>
+        </message>
+        <message>
+            <source>Weight of the mode-seeking term (MSGAN): two noises with one caption must give different pictures, so what the caption leaves open (size, place) varies; 0 = off.</source>
+            <translation>寻模项（MSGAN）的权重：同一描述配两个不同噪声须画出不同的图，使描述未指定的部分（大小、位置）有变化；0 = 关闭。</translation>
+        </message>
+        <message>
+            <source>Diversity weight</source>
+            <translation>多样性权重</translation>
         </message>
     </context>
     <context>
