@@ -123,6 +123,11 @@ class GANConfig:
                                    label="Conditional (label)")
     embed_dim: int = opt(0, "How the label is given: 0 = one-hot vector; >0 = a learned embedding "
                             "of this size.", lo=0, hi=1024, label="Label embedding (0 = one-hot)")
+    projection: bool = opt(False, "How a conditional DCGAN's D reads the label: by projection "
+                                  "(its score gains a learned class vector times its image "
+                                  "features; Miyato & Koyama 2018), which holds G to the asked "
+                                  "class more tightly, instead of as extra input planes.",
+                                  label="Projection D (labels)")
     loss: str = opt("bce", "GAN loss: bce (classic, non-saturating), lsgan (least squares, "
                            "smoother gradients), hinge (used by SNGAN/BigGAN), wgan (needs "
                            "gp_weight > 0).", choices=LOSS_NAMES, live=True, label="Loss")
@@ -153,6 +158,10 @@ class GANConfig:
     minibatch_std: bool = opt(False, "Minibatch standard deviation feature in D: lets D see how "
                                      "varied a batch is, which discourages mode collapse "
                                      "(ProGAN).", label="Minibatch std (D)")
+    ema: float = opt(0.0, "Samples come from an exponential moving average of G's weights with "
+                          "this decay (0 = off; 0.999 typical): steadier, cleaner pictures than "
+                          "the last step's G. Set before Start.",
+                          lo=0.0, hi=0.9999, label="Weight average (EMA)")
     model_file: str = opt("", "Your own networks: a Python file that defines generator(...) and "
                               "discriminator(...) (see the README). Empty = the studio's own "
                               "networks, sized by the fields above.", label="Model file (.py)")

@@ -64,7 +64,7 @@ def sampler(cfg, engine) -> tuple[nn.Module, dict]:
     if cfg.model == "gan":
         cond = engine.num_classes > 0
         kind = engine.kind
-        wrap = (_Points if kind == "points" else _Images)(engine.G, cond)
+        wrap = (_Points if kind == "points" else _Images)(engine.sampler, cond)
         meta = {"latent_dim": cfg.gan.latent_dim, "num_classes": engine.num_classes,
                 "classes": engine.classes if cond else []}
     elif cfg.model in ("ae", "vae", "ae-vs-vae"):

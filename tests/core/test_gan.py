@@ -96,3 +96,34 @@ def test_diagnostics_are_measured_every_nth_step_and_on_every_single_step():
     assert len(set(losses)) == 3  # the losses are every step's own
     before = float(e.step_g().metrics["grad_norm_g"])  # single steps: always measured
     assert float(e.step_g().metrics["grad_norm_g"]) != before
+
+
+def _dcgan_digits(**sets):
+    cfg = PRESETS["dcgan-digits"].config()
+    for k, v in {"train.device": "cpu", "gan.width": 8, "train.batch_size": 16, **sets}.items():
+        cfg.set(k, v)
+    return cfg
+
+
+def test_weight_average_gives_the_samples_and_survives_a_checkpoint():
+    cfg = _dcgan_digits(**{"gan.ema": 0.9})
+    e = make_engine(cfg)
+    list(run(e, 30, every=10))
+    g = dict(e.G.named_parameters())
+    avg = dict(e.sampler.named_parameters())
+    assert e.sampler is not e.G and all(not p.requires_grad for p in avg.values())
+    # an average of the last steps: near G, not G
+    diff = [(avg[k] - g[k]).abs().max().item() for k in g]
+    assert 0 < max(diff) < max(p.abs().max().item() for p in g.values())
+    torch.manual_seed(1)
+    z = torch.randn(4, cfg.gan.latent_dim)
+    ema_out = e._generate(z)
+    with torch.inference_mode():
+        e.G.eval()
+        assert not torch.allclose(ema_out, e.G(z).float())
+        e.G.train()
+    e2 = make_engine(cfg)
+    e2.load_state_dict(e.state_dict())
+    assert torch.equal(e2._generate(z), ema_out)
+    off = make_engine(_dcgan_digits())
+    assert off.sampler is off.G and "G_ema" not in off.state_dict()

@@ -20,8 +20,8 @@ from ..metrics.modes import mode_metrics, mode_stats
 from . import speed
 from .base import Engine, StepResult, adam, adam_set_lr
 from .gan_mlp_fast import LOSSES as FAST_LOSSES, FastMLPGAN, unsupported
-from .gan_parts import (batch_diversity, build_models, d_score, eval_mode, gan_field, grad_norm,
-                        view_of)
+from .gan_parts import (WeightAverage, batch_diversity, build_models, d_score, eval_mode,
+                        gan_field, grad_norm, view_of)
 
 N_PREVIEW_POINTS = 1000
 N_PREVIEW_IMAGES = 64
@@ -50,6 +50,7 @@ class GANEngine(Engine):
                             ".npz, or use a folder with one sub-folder per class)")
         self.num_classes = self.data.num_classes if g.conditional else 0
         self.G, self.D = (m.to(device) for m in build_models(g, self.data, self.num_classes))
+        self.ema = WeightAverage(self.G, g.ema) if g.ema > 0 else None
         if self.kind == "points":
             # Ops on a 2-D batch are too small to split over threads (OpenMP threads stall
             # whenever anything else runs): one thread is the steady choice.
@@ -270,6 +271,8 @@ class GANEngine(Engine):
         if diag:
             self._last["grad_norm_g"] = grad_norm(self._g_params)
         self.opt_g.step()
+        if self.ema is not None:
+            self.ema.update()
         if fake.requires_grad:  # (autograd's fakes; the fast path's have no graph)
             fake = fake.detach()
         if diag and self.kind == "images":
@@ -333,9 +336,16 @@ class GANEngine(Engine):
         return self._result()
 
     # -- what the panels show --------------------------------------------------------------------
+    @property
+    def sampler(self) -> torch.nn.Module:
+        """The generator samples, previews and exports come from: the weight average when
+        gan.ema is on, else G itself."""
+        return self.ema.net if self.ema is not None else self.G
+
     def _generate(self, z, y=None) -> torch.Tensor:
-        with eval_mode(self.G), torch.inference_mode():
-            return torch.cat([self._G(z[i:i + 1024], None if y is None else y[i:i + 1024])
+        G = self.sampler
+        with eval_mode(G), torch.inference_mode():
+            return torch.cat([(G(z[i:i + 1024]) if y is None else G(z[i:i + 1024], y[i:i + 1024]))
                               for i in range(0, len(z), 1024)]).float()
 
     def preview(self) -> dict:
@@ -439,6 +449,8 @@ class GANEngine(Engine):
              "fixed_z": self.fixed_z.cpu(), "fixed_real": self.fixed_real.cpu()}
         if self.fixed_y is not None:
             s["fixed_y"] = self.fixed_y.cpu()
+        if self.ema is not None:
+            s["G_ema"] = self.ema.state_dict()
         if self.data.name == "drawing":
             s["drawing"] = self.data.x.cpu()
         if self.kind == "points":
@@ -454,6 +466,8 @@ class GANEngine(Engine):
             self._set_data_scale(torch.zeros_like(self.data_scale[0]), torch.ones(()))
         self.G.load_state_dict(state["G"])
         self.D.load_state_dict(state["D"])
+        if self.ema is not None:  # a run that had no average (ema set on resume) starts one at G
+            self.ema.load_state_dict(state.get("G_ema", {"net": self.G.state_dict(), "updates": 0}))
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
         self.step_count = int(state["step"])

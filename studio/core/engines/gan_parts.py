@@ -31,10 +31,15 @@ def build_models(g, data, num_classes: int) -> tuple[torch.nn.Module, torch.nn.M
             raise ConfigError("data.image_size", str(e)) from None
         G = DCGANGenerator(g.latent_dim, channels, size, g.width, num_classes, g.embed_dim)
         # A gradient penalty is per sample; batch norm would mix the samples.
-        D = DCGANDiscriminator(channels, size, g.width, num_classes,
-                               "embed" if g.embed_dim else "onehot", g.spectral_norm,
+        if g.projection and num_classes and g.pack > 1:
+            raise ConfigError("gan.projection", "a projection D judges one sample at a time: "
+                              "set gan.pack to 1")
+        mode = "projection" if g.projection else "embed" if g.embed_dim else "onehot"
+        D = DCGANDiscriminator(channels, size, g.width, num_classes, mode, g.spectral_norm,
                                False if g.gp_weight > 0 else None, g.minibatch_std, g.pack)
         return G, D
+    if g.projection and num_classes:
+        raise ConfigError("gan.projection", "a projection D is a DCGAN's: set gan.arch to dcgan")
     G = CondMLPGenerator(g.latent_dim, g.hidden, g.layers, data.shape, images, num_classes,
                          g.embed_dim)
     if num_classes or g.pack > 1 or g.spectral_norm or g.minibatch_std:
@@ -122,3 +127,33 @@ def gan_field(e, grid_n: int = 64, n_arrows: int = 256, n_lines: int = 11,
            "fake": x.detach().float().cpu().numpy(), "arrows": (-grad).float().cpu().numpy(),
            "grid_lines": [ln.float().cpu().numpy() for ln in lines]}
     return out
+
+
+class WeightAverage:
+    """An exponential moving average of a network's weights (its buffers, e.g. batch-norm
+    statistics, are copied): the net samples come from. The decay ramps up from 0 as
+    (1 + n) / (10 + n), so the average does not carry the random start for the first
+    thousands of steps."""
+
+    def __init__(self, net: torch.nn.Module, decay: float):
+        import copy
+
+        self.decay, self.updates = decay, 0
+        self.net = copy.deepcopy(net).requires_grad_(False)
+        self._src, self._dst = list(net.parameters()), list(self.net.parameters())
+        self._src_buf, self._dst_buf = list(net.buffers()), list(self.net.buffers())
+
+    @torch.no_grad()
+    def update(self) -> None:
+        self.updates += 1
+        d = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        torch._foreach_lerp_(self._dst, self._src, 1.0 - d)
+        for dst, src in zip(self._dst_buf, self._src_buf):
+            dst.copy_(src)
+
+    def state_dict(self) -> dict:
+        return {"net": self.net.state_dict(), "updates": self.updates}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.net.load_state_dict(state["net"])
+        self.updates = int(state["updates"])
