@@ -1698,6 +1698,14 @@ one folder</source>
             <translation>标签嵌入（0 = one-hot）</translation>
         </message>
         <message>
+            <source>How a conditional DCGAN's D reads the label: by projection (its score gains a learned class vector times its image features; Miyato &amp; Koyama 2018), which holds G to the asked class more tightly, instead of as extra input planes.</source>
+            <translation>条件 DCGAN 的判别器如何读取标签：用投影（它的得分加上一个学得的类别向量与图像特征的内积；Miyato 与 Koyama 2018），比把标签作为额外输入通道更能让 G 画出所要的类别。</translation>
+        </message>
+        <message>
+            <source>Projection D (labels)</source>
+            <translation>投影判别器（标签）</translation>
+        </message>
+        <message>
             <source>GAN loss: bce (classic, non-saturating), lsgan (least squares, smoother gradients), hinge (used by SNGAN/BigGAN), wgan (needs gp_weight &gt; 0).</source>
             <translation>GAN 损失：bce（经典的非饱和形式）、lsgan（最小二乘，梯度更平滑）、hinge（SNGAN/BigGAN 使用）、wgan（需要 gp_weight &gt; 0）。</translation>
         </message>
@@ -1784,6 +1792,14 @@ one folder</source>
         <message>
             <source>Minibatch std (D)</source>
             <translation>小批量标准差（D）</translation>
+        </message>
+        <message>
+            <source>Samples come from an exponential moving average of G's weights with this decay (0 = off; 0.999 typical): steadier, cleaner pictures than the last step's G. Set before Start.</source>
+            <translation>样本来自 G 权重的指数滑动平均，衰减率为此值（0 = 关闭；常用 0.999）：比最后一步的 G 画得更稳、更干净。开始前设置。</translation>
+        </message>
+        <message>
+            <source>Weight average (EMA)</source>
+            <translation>权重滑动平均（EMA）</translation>
         </message>
         <message>
             <source>Your own networks: a Python file that defines generator(...) and discriminator(...) (see the README). Empty = the studio's own networks, sized by the fields above.</source>
