@@ -118,6 +118,9 @@ class GANConfig:
                            choices=("mlp", "dcgan"), label="Architecture")
     width: int = opt(64, "DCGAN base width: channels of G's last and D's first conv layer "
                          "(doubled each layer).", lo=4, hi=512, label="Conv width (DCGAN)")
+    depth: int = opt(0, "DCGAN: extra 3x3 convolution layers at each resolution of G and D "
+                        "(0 = the paper's one layer per scale; 1 draws cleaner strokes for "
+                        "about 1.5x the time).", lo=0, hi=4, label="Layers per scale")
     conditional: bool = opt(False, "Conditional GAN: the class label joins G's noise and D's "
                                    "input, so you can ask for a class (needs labelled data).",
                                    label="Conditional (label)")

@@ -1682,6 +1682,14 @@ one folder</source>
             <translation>卷积宽度（DCGAN）</translation>
         </message>
         <message>
+            <source>DCGAN: extra 3x3 convolution layers at each resolution of G and D (0 = the paper's one layer per scale; 1 draws cleaner strokes for about 1.5x the time).</source>
+            <translation>DCGAN：G 和 D 在每个分辨率上额外的 3x3 卷积层（0 = 论文中每个尺度一层；1 画出的笔画更干净，用时约 1.5 倍）。</translation>
+        </message>
+        <message>
+            <source>Layers per scale</source>
+            <translation>每个尺度的层数</translation>
+        </message>
+        <message>
             <source>Conditional GAN: the class label joins G's noise and D's input, so you can ask for a class (needs labelled data).</source>
             <translation>条件 GAN：类别标签与 G 的噪声和 D 的输入拼接，因此可以指定要生成的类别（需要带标签的数据）。</translation>
         </message>

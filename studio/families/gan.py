@@ -5,7 +5,7 @@ FAMILIES = [Family(
     name="gan", section="gan", engine="studio.core.engines.gan:GANEngine",
     form=("data.name", "data.path", "data.image_size", "data.crop", "data.flip",
           "gan.model_file", "gan.arch", "gan.conditional",
-          "gan.latent_dim", "gan.hidden", "gan.layers", "gan.width", "gan.embed_dim",
+          "gan.latent_dim", "gan.hidden", "gan.layers", "gan.width", "gan.depth", "gan.embed_dim",
           "gan.projection",
           "gan.loss", "gan.lr_g", "gan.lr_d", "gan.beta1", "gan.beta2", "gan.d_steps",
           "gan.label_smoothing", "gan.instance_noise", "gan.instance_noise_steps",

@@ -180,3 +180,15 @@ def test_projection_discriminator_scores_the_label_through_its_features(sn):
     assert D.net[0].in_channels == 1
     with pytest.raises(ValueError, match="one sample at a time"):
         DCGANDiscriminator(1, 28, num_classes=10, label_mode="projection", pack=2)
+
+
+def test_layers_per_scale_add_same_size_convs_to_g_and_d():
+    torch.manual_seed(0)
+    G0, G1 = DCGANGenerator(8, 1, 28, width=W), DCGANGenerator(8, 1, 28, width=W, depth=1)
+    convs = lambda m: [c for c in m.modules() if type(c) is nn.Conv2d]  # noqa: E731
+    assert not convs(G0) and len(convs(G1)) == 2  # one at 7x7 and one at 14x14
+    assert G1(torch.randn(2, 8)).shape == (2, 1, 28, 28)
+    D = DCGANDiscriminator(1, 28, width=W, depth=2, spectral_norm=True)
+    assert D(torch.randn(2, 1, 28, 28)).shape == (2,)
+    # every conv of D, the added ones too, is spectrally normalised
+    assert all(hasattr(c, "parametrizations") for c in convs(D))

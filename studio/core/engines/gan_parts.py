@@ -29,14 +29,16 @@ def build_models(g, data, num_classes: int) -> tuple[torch.nn.Module, torch.nn.M
             plan(size)
         except ValueError as e:
             raise ConfigError("data.image_size", str(e)) from None
-        G = DCGANGenerator(g.latent_dim, channels, size, g.width, num_classes, g.embed_dim)
+        G = DCGANGenerator(g.latent_dim, channels, size, g.width, num_classes, g.embed_dim,
+                           g.depth)
         # A gradient penalty is per sample; batch norm would mix the samples.
         if g.projection and num_classes and g.pack > 1:
             raise ConfigError("gan.projection", "a projection D judges one sample at a time: "
                               "set gan.pack to 1")
         mode = "projection" if g.projection else "embed" if g.embed_dim else "onehot"
         D = DCGANDiscriminator(channels, size, g.width, num_classes, mode, g.spectral_norm,
-                               False if g.gp_weight > 0 else None, g.minibatch_std, g.pack)
+                               False if g.gp_weight > 0 else None, g.minibatch_std, g.pack,
+                               g.depth)
         return G, D
     if g.projection and num_classes:
         raise ConfigError("gan.projection", "a projection D is a DCGAN's: set gan.arch to dcgan")

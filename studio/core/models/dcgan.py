@@ -57,11 +57,21 @@ class MinibatchStd(nn.Module):
         return torch.cat([x, std.expand(x.shape[0], 1, *x.shape[2:])], 1)
 
 
+def _refine(ch: int, depth: int, norm, act: nn.Module) -> list[nn.Module]:
+    """`depth` 3x3 stride-1 convs at one resolution, (B, ch, s, s) -> (B, ch, s, s): the
+    plain DCGAN draws each scale with a single layer, which leaves broken strokes."""
+    out: list[nn.Module] = []
+    for _ in range(depth):
+        out += [nn.Conv2d(ch, ch, 3, 1, 1, bias=norm is None)] + ([norm(ch)] if norm else [])
+        out.append(act)
+    return out
+
+
 class DCGANGenerator(nn.Module):
     """z (B, latent) [, y (B,)] -> images (B, C, size, size) in [-1, 1] (tanh)."""
 
     def __init__(self, latent_dim: int, channels: int, size: int, width: int = 64,
-                 num_classes: int = 0, embed_dim: int = 0):
+                 num_classes: int = 0, embed_dim: int = 0, depth: int = 0):
         super().__init__()
         s0, n_up = plan(size)
         self.latent_dim, self.num_classes = latent_dim, num_classes
@@ -71,13 +81,14 @@ class DCGANGenerator(nn.Module):
         ch = width * _mult(n_up - 1)
         layers: list[nn.Module] = [
             nn.ConvTranspose2d(n_in, ch, s0, 1, 0, bias=False),  # (B, n_in, 1, 1) -> (B, ch, s0, s0)
-            nn.BatchNorm2d(ch), nn.ReLU(True)]
+            nn.BatchNorm2d(ch), nn.ReLU(True)] + _refine(ch, depth, nn.BatchNorm2d, nn.ReLU(True))
         s = s0
         for i in range(n_up - 1):
             out = width * _mult(n_up - 2 - i)
             layers += [
                 nn.ConvTranspose2d(ch, out, 4, 2, 1, bias=False),  # (B, ch, s, s) -> (B, ch/2 or ch, 2s, 2s)
-                nn.BatchNorm2d(out), nn.ReLU(True)]
+                nn.BatchNorm2d(out), nn.ReLU(True)] + _refine(out, depth, nn.BatchNorm2d,
+                                                              nn.ReLU(True))
             ch, s = out, s * 2
         layers += [nn.ConvTranspose2d(ch, channels, 4, 2, 1, bias=False),  # (B, width, size/2, ..) -> (B, C, size, size)
                    nn.Tanh()]
@@ -107,7 +118,8 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, channels: int, size: int, width: int = 64, num_classes: int = 0,
                  label_mode: str = "onehot", spectral_norm: bool = False,
-                 batch_norm: bool | None = None, minibatch_std: bool = False, pack: int = 1):
+                 batch_norm: bool | None = None, minibatch_std: bool = False, pack: int = 1,
+                 depth: int = 0):
         super().__init__()
         s0, n_down = plan(size)
         if label_mode not in ("onehot", "embed", "projection"):
@@ -133,6 +145,9 @@ class DCGANDiscriminator(nn.Module):
             conv = nn.Conv2d(ch, out, 4, 2, 1, bias=not bn)  # (B/p, ch, s, s) -> (B/p, 2ch or ch, s/2, s/2)
             convs.append(conv)
             layers += [conv] + ([nn.BatchNorm2d(out)] if bn else []) + [nn.LeakyReLU(0.2, True)]
+            more = _refine(out, depth, nn.BatchNorm2d if bn else None, nn.LeakyReLU(0.2, True))
+            convs += [m for m in more if isinstance(m, nn.Conv2d)]
+            layers += more
             ch = out
         if minibatch_std:
             layers.append(MinibatchStd())  # (B/p, ch, s0, s0) -> (B/p, ch+1, s0, s0)
