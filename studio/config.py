@@ -192,6 +192,13 @@ class VAEConfig:
     logvar_floor: float = opt(-6.0, "Smallest log-variance the encoder can output (keeps the "
                                     "posterior from collapsing to a point).",
                                     lo=-20.0, hi=2.0, label="Log-variance floor")
+    sample_from: str = opt("prior", "Where `main.py sample` and `evaluate` take their codes: "
+                                    "prior draws z ~ N(0, I), which a long run makes "
+                                    "work; codes draws from a mixture of 10 Gaussians fitted by EM "
+                                    "to the codes of the training images (two-stage VAE), which "
+                                    "decodes to clean pictures after a short run too. The "
+                                    "previews and a conditional model use the prior.",
+                                    choices=("prior", "codes"), label="Sample codes from")
     conditional: bool = opt(False, "Conditional VAE: the label joins encoder and decoder inputs "
                                    "(needs labelled data).", label="Conditional (label)")
     lr: float = opt(1e-3, "Learning rate (Adam).",

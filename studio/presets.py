@@ -121,15 +121,15 @@ _ALL = [
     Preset("vae-mnist", "A convolutional VAE on MNIST with a 16-D latent (downloaded once).", {
         "model": "vae", "data.name": "mnist", "data.image_size": 28, "vae.latent_dim": 16,
         "vae.arch": "conv", "vae.channels": 32, "vae.hidden": 256, "vae.warmup_steps": 500,
-        "vae.lr": 1e-3, "train.batch_size": 128, "train.steps": 5000,
-        "train.preview_every": 100},
+        "vae.lr": 1e-3, "vae.sample_from": "codes", "train.batch_size": 128,
+        "train.steps": 5000, "train.preview_every": 100},
            cpu_minutes=13.4),
     Preset("vae-folder-64", "A convolutional VAE on a folder of your own pictures at 64x64 "
            "with a 64-D latent (set data.path; decoded once into the cache).", {
         "model": "vae", "data.name": "folder", "data.image_size": 64, "data.flip": True,
         "vae.latent_dim": 64, "vae.arch": "conv", "vae.channels": 32, "vae.hidden": 512,
-        "vae.warmup_steps": 1000, "vae.lr": 1e-3, "train.batch_size": 64,
-        "train.steps": 20000, "train.preview_every": 200},
+        "vae.warmup_steps": 1000, "vae.lr": 1e-3, "vae.sample_from": "codes",
+        "train.batch_size": 64, "train.steps": 20000, "train.preview_every": 200},
            cpu_minutes=101.5),
     Preset("cyclegan-digits-colour", "CycleGAN translates white-on-black digits to orange-on-navy "
            "and back without paired examples; each digit keeps its shape (offline, 16 px).", {

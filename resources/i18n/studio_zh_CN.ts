@@ -1970,6 +1970,22 @@ one folder</source>
             <translation>对数方差下限</translation>
         </message>
         <message>
+            <source>Where `main.py sample` and `evaluate` take their codes: prior draws z ~ N(0, I), which a long run makes work; codes draws from a mixture of 10 Gaussians fitted by EM to the codes of the training images (two-stage VAE), which decodes to clean pictures after a short run too. The previews and a conditional model use the prior.</source>
+            <translation>`main.py sample` 和 `evaluate` 从哪里取编码：prior 从 z ~ N(0, I) 抽取，需要训练足够久才好用；codes 从用 EM 拟合到训练图像编码上的 10 个高斯的混合中抽取（两阶段 VAE），训练不久也能解码出清晰的图像。预览和条件模型使用先验。</translation>
+        </message>
+        <message>
+            <source>Sample codes from</source>
+            <translation>采样编码来自</translation>
+        </message>
+        <message>
+            <source>prior</source>
+            <translation>先验</translation>
+        </message>
+        <message>
+            <source>codes</source>
+            <translation>编码</translation>
+        </message>
+        <message>
             <source>Conditional VAE: the label joins encoder and decoder inputs (needs labelled data).</source>
             <translation>条件 VAE：标签加入编码器和解码器的输入（需要带标签的数据）。</translation>
         </message>

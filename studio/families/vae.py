@@ -4,7 +4,7 @@ from . import TRAIN_FORM, Curve, Family
 _FORM = ("data.name", "data.path", "data.image_size", "data.crop", "data.flip",
          "vae.model_file", "vae.arch", "vae.latent_dim",
          "vae.hidden", "vae.recon", "vae.beta", "vae.warmup_steps", "vae.conditional",
-         "vae.lr") + TRAIN_FORM
+         "vae.sample_from", "vae.lr") + TRAIN_FORM
 _PLOTS = (("Losses", "loss per image"), ("KL divergence", "nats"))
 _ENGINES = "studio.core.engines.vae:"
 _COLOUR = (44, 160, 44)

@@ -249,3 +249,24 @@ def test_presets_build_and_step(name):
     eng = make_engine(cfg, CPU)
     r = eng.step()
     assert set(r.metrics) == set(eng.metric_names) and eng.model.latent_dim >= 2
+
+
+def test_samples_from_the_fitted_codes_are_digits_more_often_than_prior_draws(compare_engine,
+                                                                             judge):
+    e = compare_engine
+    prior = judge.is_digit(e.sample(400)["images"]).mean()
+    e.cfg.vae.sample_from = "codes"
+    try:
+        codes = judge.is_digit(e.sample(400)["images"]).mean()
+        state = e.state_dict()
+    finally:
+        e.cfg.vae.sample_from = "prior"
+    mix = state["code_mixture"]
+    assert mix["means"].shape == (10, 8) and mix["covariances"].shape == (10, 8, 8)
+    assert codes > prior + 0.05, (codes, prior)
+    # the checkpoint carries the mixture: a fresh engine samples from it without refitting
+    cfg = e.cfg.copy()
+    cfg.vae.sample_from = "codes"
+    fresh = make_engine(cfg, CPU)
+    fresh.load_state_dict(state)
+    assert torch.equal(fresh.code_mixture().means, e._mix[1].means)

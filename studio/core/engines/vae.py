@@ -14,7 +14,7 @@ from ..data import DataError, load_dataset
 from ..devices import load_generator_state, make_generator
 from ..latent import tile
 from ..models.ae import make_encoder_decoder
-from . import speed
+from . import speed, vae_codes
 from .base import Engine, StepResult, adam, adam_set_lr
 
 N_RECON = 16  # reconstruction pairs in the preview
@@ -180,6 +180,7 @@ class AEVAEEngine(Engine):
         self.fixed_x = self.data.batch(fixed)
         self.fixed_y = self.data.labels[fixed] if self.data.labels is not None else None
         self.fixed_z = self._randn(N_PRIOR, cfg.vae.latent_dim)
+        self._mix = None  # (step, mixture) over the codes, for vae.sample_from "codes"
 
     def _randint(self, n: int, k: int) -> torch.Tensor:
         return torch.randint(0, n, (k,), device=self.gen.device, generator=self.gen).to(self.device)
@@ -251,12 +252,22 @@ class AEVAEEngine(Engine):
         if input is not None:
             enc = encode_arrays(self, input, kwargs.get("labels"))
             return decode_arrays(self, enc["codes"], enc.get("labels"))
-        z = self._randn(n, self.cfg.vae.latent_dim).cpu().numpy()
+        if self.cfg.vae.sample_from == "codes" and not self.model.conditional:
+            z = vae_codes.draw(self.code_mixture(), n, self.gen)
+        else:
+            z = self._randn(n, self.cfg.vae.latent_dim).cpu().numpy()
         labels = None
         if self.model.conditional:
             labels = np.full(n, int(label)) if label is not None \
                 else np.arange(n) % self.model.num_classes
         return decode_arrays(self, z, labels)
+
+    def code_mixture(self):
+        """The mixture fitted to this step's codes of the training images (vae_codes)."""
+        if self._mix is None or self._mix[0] != self.step_count:
+            self._mix = (self.step_count,
+                         vae_codes.fit_codes(self.model, self.data, self.cfg.train.seed))
+        return self._mix[1]
 
     def state_dict(self) -> dict:
         s = {"models": {k: m.state_dict() for k, m in self.models.items()},
@@ -264,6 +275,8 @@ class AEVAEEngine(Engine):
              "fixed_x": self.fixed_x.cpu(), "fixed_z": self.fixed_z.cpu()}
         if self.fixed_y is not None:
             s["fixed_y"] = self.fixed_y.cpu()
+        if self.cfg.vae.sample_from == "codes" and not self.model.conditional:
+            s["code_mixture"] = vae_codes.to_state(self.code_mixture())
         return s
 
     def load_state_dict(self, state: dict) -> None:
@@ -273,6 +286,8 @@ class AEVAEEngine(Engine):
         load_generator_state(self.gen, state["rng"])
         self.fixed_x = state["fixed_x"].to(self.device)
         self.fixed_z = state["fixed_z"].to(self.device)
+        if "code_mixture" in state:  # sampling from a checkpoint: no training data to refit on
+            self._mix = (self.step_count, vae_codes.from_state(state["code_mixture"]))
         if "fixed_y" in state:
             self.fixed_y = state["fixed_y"].to(self.device)
 
