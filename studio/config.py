@@ -234,10 +234,18 @@ class GMMConfig:
 
 @dataclass
 class CycleGANConfig:
-    width: int = opt(16, "Channels of each generator's first layer (x2 and x4 after its two "
+    width: int = opt(16, "Channels of each generator's first layer (doubled by each of its "
                          "downsamplings).", lo=4, hi=256, label="Generator width")
     blocks: int = opt(3, "Residual blocks in each generator (the paper uses 6 to 9 for 256 px "
                          "photos).", lo=1, hi=12, label="Residual blocks")
+    downsample: int = opt(2, "Stride-2 downsamplings in each generator before its residual "
+                             "blocks (the paper's 2; fewer keep small images' strokes: at 16 px, 2 "
+                             "squeeze them through 4x4).",
+                             lo=0, hi=4, label="Generator downsamplings")
+    norm: str = opt("instance", "Normalisation in each generator: instance (the paper's) or none "
+                                "(each pixel's colour then does not hang on the whole picture's "
+                                "statistics, so unseen pictures keep their colours).",
+                    choices=("instance", "none"), label="Generator normalisation")
     d_width: int = opt(32, "Channels of each PatchGAN discriminator's first layer.",
                            lo=4, hi=256, label="Discriminator width")
     d_layers: int = opt(2, "Stride-2 layers in each discriminator: more = larger patches (3 is "
@@ -252,6 +260,10 @@ class CycleGANConfig:
     lr: float = opt(2e-4, "Learning rate (Adam) of all four networks.",
                           lo=1e-7, hi=1.0, live=True, label="Learning rate")
     beta1: float = opt(0.5, "Adam beta1.", lo=0.0, hi=0.999, live=True, label="Adam beta1")
+    lr_decay_from: float = opt(0.5, "When the learning rate starts to fall, as a fraction of the "
+                                    "run: from there it decreases linearly to zero at the last "
+                                    "step, as in the paper (0.5). 1 = never.",
+                                    lo=0.0, hi=1.0, live=True, label="Learning rate falls from")
     pool_size: int = opt(50, "Past fakes each discriminator is shown again (image pool); 0 = only "
                              "the newest.", lo=0, hi=1000, label="Image pool size")
 

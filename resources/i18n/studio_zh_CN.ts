@@ -2002,8 +2002,8 @@ one folder</source>
             <translation>你自己的网络：一个定义 encoder(...) 和 decoder(...) 的 Python 文件（见 README）。留空 = 使用工作室自带的网络，大小由上面的字段决定。</translation>
         </message>
         <message>
-            <source>Channels of each generator's first layer (x2 and x4 after its two downsamplings).</source>
-            <translation>每个生成器第一层的通道数（两次下采样后分别为 2 倍和 4 倍）。</translation>
+            <source>Channels of each generator's first layer (doubled by each of its downsamplings).</source>
+            <translation>每个生成器第一层的通道数（每次下采样后翻倍）。</translation>
         </message>
         <message>
             <source>Generator width</source>
@@ -2016,6 +2016,26 @@ one folder</source>
         <message>
             <source>Residual blocks</source>
             <translation>残差块数</translation>
+        </message>
+        <message>
+            <source>Stride-2 downsamplings in each generator before its residual blocks (the paper's 2; fewer keep small images' strokes: at 16 px, 2 squeeze them through 4x4).</source>
+            <translation>每个生成器在残差块之前的步长 2 下采样次数（论文用 2；更少可保留小图像的笔画：16 像素时，2 次会把图像压到 4x4）。</translation>
+        </message>
+        <message>
+            <source>Generator downsamplings</source>
+            <translation>生成器下采样次数</translation>
+        </message>
+        <message>
+            <source>Normalisation in each generator: instance (the paper's) or none (each pixel's colour then does not hang on the whole picture's statistics, so unseen pictures keep their colours).</source>
+            <translation>每个生成器的归一化：instance（论文的实例归一化）或 none（不归一化：每个像素的颜色不再依赖整张图的统计量，没见过的图片也能保持颜色）。</translation>
+        </message>
+        <message>
+            <source>Generator normalisation</source>
+            <translation>生成器归一化</translation>
+        </message>
+        <message>
+            <source>instance</source>
+            <translation>实例归一化</translation>
         </message>
         <message>
             <source>Channels of each PatchGAN discriminator's first layer.</source>
@@ -2048,6 +2068,14 @@ one folder</source>
         <message>
             <source>Adam beta1.</source>
             <translation>Adam beta1。</translation>
+        </message>
+        <message>
+            <source>When the learning rate starts to fall, as a fraction of the run: from there it decreases linearly to zero at the last step, as in the paper (0.5). 1 = never.</source>
+            <translation>学习率开始下降的时间点，占整个训练的比例：从这里起线性降到最后一步的零，与论文相同（0.5）。1 = 从不下降。</translation>
+        </message>
+        <message>
+            <source>Learning rate falls from</source>
+            <translation>学习率下降起点</translation>
         </message>
         <message>
             <source>Past fakes each discriminator is shown again (image pool); 0 = only the newest.</source>

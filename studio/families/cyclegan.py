@@ -5,8 +5,9 @@ FAMILIES = [Family(
     name="cyclegan", section="cyclegan", engine="studio.core.engines.cyclegan:CycleGANEngine",
     # The loss weights are set by sliders in the family's panel.
     form=("data.name", "data.path", "data.image_size", "data.crop", "data.flip",
-          "cyclegan.width", "cyclegan.blocks",
-          "cyclegan.d_width", "cyclegan.d_layers", "cyclegan.lr", "cyclegan.beta1",
+          "cyclegan.width", "cyclegan.downsample", "cyclegan.norm", "cyclegan.blocks",
+          "cyclegan.d_width", "cyclegan.d_layers", "cyclegan.lr", "cyclegan.lr_decay_from",
+          "cyclegan.beta1",
           "cyclegan.pool_size") + TRAIN_FORM,
     curves=(Curve(0, "loss_g_ab", "G adv (A→B)", "#e4572e"),
             Curve(0, "loss_g_ba", "F adv (B→A)", "#e1a100"),

@@ -109,3 +109,63 @@ def test_presets_build():
     assert make_engine(cfg).preview()["kind"] == "images"
     with pytest.raises(DataError, match="data.path"):
         make_engine(PRESETS["cyclegan-folders"].config())
+
+
+@pytest.mark.parametrize("n_down", [0, 1, 2])
+def test_generator_downsamplings_keep_the_size(n_down):
+    from studio.core.models.cyclegan import ResnetGenerator
+
+    g = ResnetGenerator(3, 3, 8, 1, n_down)
+    assert g(torch.zeros(2, 3, 16, 16)).shape == (2, 3, 16, 16)
+    # One conv per downsampling and one transposed conv per upsampling.
+    assert sum(isinstance(m, torch.nn.ConvTranspose2d) for m in g.modules()) == n_down
+    plain = ResnetGenerator(3, 3, 8, 1, n_down, norm="none")
+    assert not any(isinstance(m, torch.nn.InstanceNorm2d) for m in plain.modules())
+    assert plain.state_dict().keys() == g.state_dict().keys()  # instance norm holds no weights
+    with pytest.raises(ConfigError, match="divisible by 8"):
+        make_engine(small_cfg(**{"cyclegan__downsample": 3, "data__image_size": 20}))
+
+
+def test_learning_rate_constant_then_linear_to_zero():
+    e = make_engine(small_cfg(**{"train__steps": 8, "cyclegan__lr_decay_from": 0.5}))
+    lrs = []
+    for _ in range(8):
+        e.step()
+        lrs.append(e.opt_g.param_groups[0]["lr"])
+    lr = e.cfg.cyclegan.lr
+    # The rate used at step k (0-based) is lr * min(1, (8 - k) / 4): 0 after the last.
+    assert lrs[:5] == [lr] * 5 and lrs[5:] == pytest.approx([lr * 3 / 4, lr / 2, lr / 4])
+    assert e.opt_d.param_groups[0]["lr"] == pytest.approx(lr / 4)
+    cfg = e.cfg.copy()
+    cfg.cyclegan.lr_decay_from = 1.0
+    e.set_hyperparameters(cfg)
+    assert e.opt_g.param_groups[0]["lr"] == lr
+
+
+def test_old_checkpoints_load_and_mismatched_ones_are_refused(tmp_path):
+    import json
+
+    from studio.core.checkpoint import CheckpointError, save_checkpoint
+    from studio.core.trained import load_run
+
+    cfg = small_cfg(**{"cyclegan__downsample": 2, "cyclegan__pool_size": 2})
+    e = make_engine(cfg)
+    e.step()
+
+    def write(name, edit):
+        save_checkpoint(tmp_path / name, cfg, e)
+        state = torch.load(tmp_path / name, weights_only=False)
+        d = json.loads(state["config"])
+        edit(d["cyclegan"])
+        state["config"] = json.dumps(d)
+        torch.save(state, tmp_path / name)
+        return tmp_path / name
+
+    # Written before cyclegan.downsample existed: the paper's two, which its weights fit.
+    old = write("old.pt", lambda c: (c.pop("downsample"), c.pop("lr_decay_from")))
+    _, e2, _ = load_run(old)
+    assert e2.cfg.cyclegan.downsample == 2
+    assert torch.equal(e.translate(e.fixed_a), e2.translate(e.fixed_a))
+    bad = write("bad.pt", lambda c: c.update(downsample=1))
+    with pytest.raises(CheckpointError, match="do not fit"):
+        load_run(bad)

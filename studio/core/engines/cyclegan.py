@@ -3,8 +3,9 @@
 G maps A -> B and F maps B -> A; D_A and D_B are PatchGANs trained with the least-squares
 (LSGAN) loss on fakes drawn from image pools. Besides fooling D, G and F must undo each
 other (cycle L1: F(G(a)) = a, G(F(b)) = b) and leave images of their target domain alone
-(identity L1: G(b) = b), with weights that can change while training. One step = one G/F
-update then one D_A/D_B update. Metrics stay on the device.
+(identity L1: G(b) = b), with weights that can change while training. The learning rate is
+constant, then falls linearly to 0 (cyclegan.lr_decay_from), as in the paper. One step = one
+G/F update then one D_A/D_B update. Metrics stay on the device.
 """
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ class CycleGANEngine(Engine):
         self.cfg, self.device = cfg, device
         c = cfg.cyclegan
         size = cfg.data.image_size
-        if size % 4:
-            raise ConfigError("data.image_size", "CycleGAN needs a size divisible by 4")
+        if size % (1 << c.downsample):
+            raise ConfigError("data.image_size", f"CycleGAN with {c.downsample} generator "
+                                                 f"downsamplings needs a size divisible by "
+                                                 f"{1 << c.downsample}")
         if size >> c.d_layers < 4:
             raise ConfigError("cyclegan.d_layers", f"too many for {size} px images "
                                                    f"(at most {max(1, (size // 4).bit_length() - 1)})")
@@ -48,8 +51,9 @@ class CycleGANEngine(Engine):
         ch = self.data.channels
         if self.data.b.shape[1] != ch:
             raise DataError("data.name: both domains need the same number of channels")
-        self.G = ResnetGenerator(ch, ch, c.width, c.blocks).to(device)  # A -> B
-        self.F = ResnetGenerator(ch, ch, c.width, c.blocks).to(device)  # B -> A
+        arch = (c.width, c.blocks, c.downsample, c.norm)
+        self.G = ResnetGenerator(ch, ch, *arch).to(device)  # A -> B
+        self.F = ResnetGenerator(ch, ch, *arch).to(device)  # B -> A
         self.D_A = PatchDiscriminator(ch, c.d_width, c.d_layers).to(device)
         self.D_B = PatchDiscriminator(ch, c.d_width, c.d_layers).to(device)
         betas = (c.beta1, 0.999)
@@ -57,6 +61,7 @@ class CycleGANEngine(Engine):
         self.opt_d = adam([*self.D_A.parameters(), *self.D_B.parameters()], c.lr, betas, device)
         speed.setup(self, [self.G, self.F, self.D_A, self.D_B], device, cfg.train)
         self.pool_a, self.pool_b = ImagePool(c.pool_size), ImagePool(c.pool_size)
+        self._lr_scale: float | None = None  # the factor the optimisers' rates were last set with
         self.gen = make_generator(device, cfg.train.seed)
         # Fixed images for the panel, so its rows show the same inputs all run long.
         self.fixed_a = self._batch(self.data.a, N_PREVIEW)
@@ -72,12 +77,29 @@ class CycleGANEngine(Engine):
         for f in dataclasses.fields(c):
             if f.metadata.get("live"):
                 setattr(self.cfg.cyclegan, f.name, getattr(c, f.name))
-        adam_set_lr(self.opt_g, c.lr, (c.beta1, 0.999))
-        adam_set_lr(self.opt_d, c.lr, (c.beta1, 0.999))
+        self._lr_scale = None  # new rate or beta1: set them now, decayed as due
+        self._apply_lr_scale()
+
+    def lr_scale(self) -> float:
+        """1 until cyclegan.lr_decay_from of the run, then falling linearly to 0 at the last
+        step (the paper: constant for 100 epochs, then 100 of linear decay)."""
+        steps, start = self.cfg.train.steps, self.cfg.cyclegan.lr_decay_from
+        if start >= 1.0 or steps <= 0:
+            return 1.0
+        return min(1.0, max(0.0, (steps - self.step_count) / (steps * (1.0 - start))))
+
+    def _apply_lr_scale(self) -> None:
+        scale = self.lr_scale()
+        if scale != self._lr_scale:  # python floats only: no device work on most steps
+            self._lr_scale = scale
+            c = self.cfg.cyclegan
+            adam_set_lr(self.opt_g, c.lr * scale, (c.beta1, 0.999))
+            adam_set_lr(self.opt_d, c.lr * scale, (c.beta1, 0.999))
 
     # -- training ------------------------------------------------------------------------------
     def step(self) -> StepResult:
         c, bs = self.cfg.cyclegan, self.cfg.train.batch_size
+        self._apply_lr_scale()
         real_a, real_b = self._batch(self.data.a, bs), self._batch(self.data.b, bs)
         for d in (self.D_A, self.D_B):
             d.requires_grad_(False)  # G's step needs D's gradient w.r.t. its input only
@@ -174,6 +196,7 @@ class CycleGANEngine(Engine):
         self.pool_a.load_state_dict(state["pool_a"], self.device)
         self.pool_b.load_state_dict(state["pool_b"], self.device)
         self.step_count = int(state["step"])
+        self._lr_scale = None  # the optimisers' saved rates may predate a changed schedule
         load_generator_state(self.gen, state["rng"])
         self.fixed_a = state["fixed_a"].to(self.device)
         self.fixed_b = state["fixed_b"].to(self.device)

@@ -1,9 +1,10 @@
 """CycleGAN networks (Zhu et al. 2017), 16-256 px (the paper: ResNet-6 at 128 px, ResNet-9
 and the 70x70 PatchGAN, d_layers=3, at 256 px; fewer blocks for small images on a CPU).
 
-The generator follows the paper's ResNet layout (c7s1-w, two stride-2 downsamplings,
-residual blocks, two upsamplings, c7s1-C) with instance norm; the discriminator is a
-PatchGAN that scores overlapping patches, so it judges texture and colour locally.
+The generator follows the paper's ResNet layout (c7s1-w, two stride-2 downsamplings - fewer
+for small images - residual blocks, as many upsamplings, c7s1-C) with instance norm; the
+discriminator is a PatchGAN that scores overlapping patches, so it judges texture and colour
+locally.
 """
 from __future__ import annotations
 
@@ -18,37 +19,49 @@ def _init(m: nn.Module) -> None:
             nn.init.zeros_(m.bias)
 
 
+def _norm(kind: str):
+    """instance: the paper's; none: each pixel's output no longer hangs on the whole image's
+    statistics, so unseen framings (more background, thinner strokes) keep their colours."""
+    return nn.InstanceNorm2d if kind == "instance" else (lambda ch: nn.Identity())
+
+
 class ResBlock(nn.Module):
-    def __init__(self, ch: int):
+    def __init__(self, ch: int, norm: str = "instance"):
         super().__init__()
+        _N = _norm(norm)
         self.body = nn.Sequential(
-            nn.ReflectionPad2d(1), nn.Conv2d(ch, ch, 3), nn.InstanceNorm2d(ch), nn.ReLU(True),
-            nn.ReflectionPad2d(1), nn.Conv2d(ch, ch, 3), nn.InstanceNorm2d(ch))
+            nn.ReflectionPad2d(1), nn.Conv2d(ch, ch, 3), _N(ch), nn.ReLU(True),
+            nn.ReflectionPad2d(1), nn.Conv2d(ch, ch, 3), _N(ch))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.body(x)  # (B, ch, s, s) -> (B, ch, s, s)
 
 
 class ResnetGenerator(nn.Module):
-    """images (B, in_ch, S, S) in [-1, 1] -> (B, out_ch, S, S) in [-1, 1]; S divisible by 4."""
+    """images (B, in_ch, S, S) in [-1, 1] -> (B, out_ch, S, S) in [-1, 1]; S divisible by 2^n_down.
 
-    def __init__(self, in_ch: int, out_ch: int, width: int = 32, blocks: int = 4):
+    n_down=2 is the paper's; at 16 px that squeezes every image through 4x4, so small images
+    take fewer (0 or 1) and keep their strokes. norm: "instance" (the paper's) or "none".
+    """
+
+    def __init__(self, in_ch: int, out_ch: int, width: int = 32, blocks: int = 4,
+                 n_down: int = 2, norm: str = "instance"):
         super().__init__()
-        w = width
+        w, _N = width, _norm(norm)
         layers: list[nn.Module] = [
             nn.ReflectionPad2d(3), nn.Conv2d(in_ch, w, 7),  # (B, in, S, S) -> (B, w, S, S)
-            nn.InstanceNorm2d(w), nn.ReLU(True),
-            nn.Conv2d(w, 2 * w, 3, 2, 1),  # -> (B, 2w, S/2, S/2)
-            nn.InstanceNorm2d(2 * w), nn.ReLU(True),
-            nn.Conv2d(2 * w, 4 * w, 3, 2, 1),  # -> (B, 4w, S/4, S/4)
-            nn.InstanceNorm2d(4 * w), nn.ReLU(True)]
-        layers += [ResBlock(4 * w) for _ in range(blocks)]  # (B, 4w, S/4, S/4)
-        layers += [
-            nn.ConvTranspose2d(4 * w, 2 * w, 3, 2, 1, output_padding=1),  # -> (B, 2w, S/2, S/2)
-            nn.InstanceNorm2d(2 * w), nn.ReLU(True),
-            nn.ConvTranspose2d(2 * w, w, 3, 2, 1, output_padding=1),  # -> (B, w, S, S)
-            nn.InstanceNorm2d(w), nn.ReLU(True),
-            nn.ReflectionPad2d(3), nn.Conv2d(w, out_ch, 7), nn.Tanh()]  # -> (B, out, S, S)
+            _N(w), nn.ReLU(True)]
+        for _ in range(n_down):
+            layers += [nn.Conv2d(w, 2 * w, 3, 2, 1),  # (B, w, s, s) -> (B, 2w, s/2, s/2)
+                       _N(2 * w), nn.ReLU(True)]
+            w *= 2
+        layers += [ResBlock(w, norm) for _ in range(blocks)]  # (B, w, s, s)
+        for _ in range(n_down):
+            # (B, w, s, s) -> (B, w/2, 2s, 2s)
+            layers += [nn.ConvTranspose2d(w, w // 2, 3, 2, 1, output_padding=1),
+                       _N(w // 2), nn.ReLU(True)]
+            w //= 2
+        layers += [nn.ReflectionPad2d(3), nn.Conv2d(w, out_ch, 7), nn.Tanh()]  # -> (B, out, S, S)
         self.net = nn.Sequential(*layers)
         self.apply(_init)
 
