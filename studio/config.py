@@ -126,11 +126,11 @@ class GANConfig:
                                    label="Conditional (label)")
     embed_dim: int = opt(0, "How the label is given: 0 = one-hot vector; >0 = a learned embedding "
                             "of this size.", lo=0, hi=1024, label="Label embedding (0 = one-hot)")
-    projection: bool = opt(False, "How a conditional DCGAN's D reads the label: by projection "
-                                  "(its score gains a learned class vector times its image "
-                                  "features; Miyato & Koyama 2018), which holds G to the asked "
-                                  "class more tightly, instead of as extra input planes.",
-                                  label="Projection D (labels)")
+    aux_weight: float = opt(0.0, "Conditional DCGAN: weight of an auxiliary classifier in D "
+                                 "that names each image's class, which G is trained to satisfy "
+                                 "(AC-GAN): samples follow the asked label more closely "
+                                 "(0 = off; 1 typical).", lo=0.0, hi=100.0,
+                                 label="Class loss (AC-GAN)")
     loss: str = opt("bce", "GAN loss: bce (classic, non-saturating), lsgan (least squares, "
                            "smoother gradients), hinge (used by SNGAN/BigGAN), wgan (needs "
                            "gp_weight > 0).", choices=LOSS_NAMES, live=True, label="Loss")

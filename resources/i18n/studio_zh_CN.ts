@@ -1706,12 +1706,12 @@ one folder</source>
             <translation>标签嵌入（0 = one-hot）</translation>
         </message>
         <message>
-            <source>How a conditional DCGAN's D reads the label: by projection (its score gains a learned class vector times its image features; Miyato &amp; Koyama 2018), which holds G to the asked class more tightly, instead of as extra input planes.</source>
-            <translation>条件 DCGAN 的判别器如何读取标签：用投影（它的得分加上一个学得的类别向量与图像特征的内积；Miyato 与 Koyama 2018），比把标签作为额外输入通道更能让 G 画出所要的类别。</translation>
+            <source>Conditional DCGAN: weight of an auxiliary classifier in D that names each image's class, which G is trained to satisfy (AC-GAN): samples follow the asked label more closely (0 = off; 1 typical).</source>
+            <translation>条件 DCGAN：D 中辅助分类器的权重，它说出每张图像的类别，G 被训练去满足它（AC-GAN）：样本更贴合所要的标签（0 = 关闭；常用 1）。</translation>
         </message>
         <message>
-            <source>Projection D (labels)</source>
-            <translation>投影判别器（标签）</translation>
+            <source>Class loss (AC-GAN)</source>
+            <translation>类别损失（AC-GAN）</translation>
         </message>
         <message>
             <source>GAN loss: bce (classic, non-saturating), lsgan (least squares, smoother gradients), hinge (used by SNGAN/BigGAN), wgan (needs gp_weight &gt; 0).</source>

@@ -6,7 +6,7 @@ FAMILIES = [Family(
     form=("data.name", "data.path", "data.image_size", "data.crop", "data.flip",
           "gan.model_file", "gan.arch", "gan.conditional",
           "gan.latent_dim", "gan.hidden", "gan.layers", "gan.width", "gan.depth", "gan.embed_dim",
-          "gan.projection",
+          "gan.aux_weight",
           "gan.loss", "gan.lr_g", "gan.lr_d", "gan.beta1", "gan.beta2", "gan.d_steps",
           "gan.label_smoothing", "gan.instance_noise", "gan.instance_noise_steps",
           "gan.r1_gamma", "gan.gp_weight", "gan.pack", "gan.spectral_norm",

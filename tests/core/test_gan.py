@@ -127,3 +127,23 @@ def test_weight_average_gives_the_samples_and_survives_a_checkpoint():
     assert torch.equal(e2._generate(z), ema_out)
     off = make_engine(_dcgan_digits())
     assert off.sampler is off.G and "G_ema" not in off.state_dict()
+
+
+def test_auxiliary_class_loss_trains_d_to_name_real_classes():
+    import pytest
+
+    from studio.config import ConfigError
+
+    cfg = _dcgan_digits(**{"gan.conditional": True, "gan.aux_weight": 1.0, "gan.lr_d": 1e-3})
+    e = make_engine(cfg)
+    x, y = e.data.batch(torch.arange(200)) * 2 - 1, e.data.labels[:200]
+
+    def class_loss():
+        with torch.no_grad():
+            return torch.nn.functional.cross_entropy(e.D(x, y, with_class=True)[1], y).item()
+    before = class_loss()
+    list(run(e, 150, every=50))
+    assert class_loss() < 0.7 * before
+    with pytest.raises(ConfigError, match="gan.aux_weight"):
+        make_engine(_dcgan_digits(**{"gan.conditional": True, "gan.aux_weight": 1.0,
+                                     "gan.pack": 2}))

@@ -11,6 +11,7 @@ import dataclasses
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ..data import DataError, Dataset, load_dataset
 from ..devices import load_generator_state, make_generator
@@ -51,6 +52,7 @@ class GANEngine(Engine):
         self.num_classes = self.data.num_classes if g.conditional else 0
         self.G, self.D = (m.to(device) for m in build_models(g, self.data, self.num_classes))
         self.ema = WeightAverage(self.G, g.ema) if g.ema > 0 else None
+        self.aux = bool(self.num_classes) and g.aux_weight > 0 and not g.model_file
         if self.kind == "points":
             # Ops on a 2-D batch are too small to split over threads (OpenMP threads stall
             # whenever anything else runs): one thread is the steady choice.
@@ -139,8 +141,8 @@ class GANEngine(Engine):
     def _G(self, z, y=None):
         return self.G(z) if y is None else self.G(z, y)
 
-    def _D(self, x, y=None):
-        return self.D(x) if y is None else self.D(x, y)
+    def _D(self, x, y=None, **kw):
+        return self.D(x, **kw) if y is None else self.D(x, y, **kw)
 
     def _real_batch(self, n: int):
         idx = self.data.batch_indices(n, self.gen)
@@ -220,7 +222,11 @@ class GANEngine(Engine):
             fake_in = add_instance_noise(fake.detach(), std, self.gen)
             if g.r1_gamma > 0:
                 real_in = real_in.detach().requires_grad_(True)
-            if self.joint_d:
+            if self.aux:
+                logit_real, cls_real = self._D(real_in, y, with_class=True)
+                logit_real, logit_fake = logit_real.float(), self._D(fake_in, y).float()
+                both = torch.cat([logit_real.detach(), logit_fake.detach()])
+            elif self.joint_d:
                 both = self._D(torch.cat([real_in, fake_in]),
                                None if y is None else y.repeat(2)).float()
                 logit_real, logit_fake = both.tensor_split(2)
@@ -228,6 +234,8 @@ class GANEngine(Engine):
                 logit_real, logit_fake = self._D(real_in, y).float(), self._D(fake_in, y).float()
                 both = torch.cat([logit_real.detach(), logit_fake.detach()])
             loss_d = self.loss.d(logit_real, logit_fake, g.label_smoothing)
+            if self.aux:  # D learns to name the class of real images (AC-GAN)
+                loss_d = loss_d + g.aux_weight * F.cross_entropy(cls_real.float(), y)
             if g.r1_gamma > 0:
                 loss_d = loss_d + r1_penalty(logit_real, real_in, g.r1_gamma)
             if g.gp_weight > 0:
@@ -262,8 +270,13 @@ class GANEngine(Engine):
                     bs = self.cfg.train.batch_size
                     y = self._real_batch(bs)[1] if self.num_classes else None
                     fake = self._G(self._noise(bs), y)
-                logit_gen = self._D(add_instance_noise(fake, self._noise_std(), self.gen), y)
-                loss_g = self.loss.g(logit_gen.float())
+                fake_in = add_instance_noise(fake, self._noise_std(), self.gen)
+                if self.aux:  # ... and G to draw images it names as the asked class
+                    logit_gen, cls_gen = self._D(fake_in, y, with_class=True)
+                    loss_g = self.loss.g(logit_gen.float()) + \
+                        self.cfg.gan.aux_weight * F.cross_entropy(cls_gen.float(), y)
+                else:
+                    loss_g = self.loss.g(self._D(fake_in, y).float())
             self.opt_g.zero_grad(set_to_none=True)
             # Only G's gradients: D's weight gradients would be computed here for nothing.
             loss_g.backward(inputs=self._g_params)

@@ -32,16 +32,17 @@ def build_models(g, data, num_classes: int) -> tuple[torch.nn.Module, torch.nn.M
         G = DCGANGenerator(g.latent_dim, channels, size, g.width, num_classes, g.embed_dim,
                            g.depth)
         # A gradient penalty is per sample; batch norm would mix the samples.
-        if g.projection and num_classes and g.pack > 1:
-            raise ConfigError("gan.projection", "a projection D judges one sample at a time: "
-                              "set gan.pack to 1")
-        mode = "projection" if g.projection else "embed" if g.embed_dim else "onehot"
-        D = DCGANDiscriminator(channels, size, g.width, num_classes, mode, g.spectral_norm,
+        if g.aux_weight > 0 and num_classes and g.pack > 1:
+            raise ConfigError("gan.aux_weight", "the auxiliary classifier judges one sample at "
+                              "a time: set gan.pack to 1")
+        D = DCGANDiscriminator(channels, size, g.width, num_classes,
+                               "embed" if g.embed_dim else "onehot", g.spectral_norm,
                                False if g.gp_weight > 0 else None, g.minibatch_std, g.pack,
-                               g.depth)
+                               g.depth, bool(num_classes) and g.aux_weight > 0)
         return G, D
-    if g.projection and num_classes:
-        raise ConfigError("gan.projection", "a projection D is a DCGAN's: set gan.arch to dcgan")
+    if g.aux_weight > 0 and num_classes:
+        raise ConfigError("gan.aux_weight", "the auxiliary classifier is a DCGAN's: set gan.arch "
+                          "to dcgan")
     G = CondMLPGenerator(g.latent_dim, g.hidden, g.layers, data.shape, images, num_classes,
                          g.embed_dim)
     if num_classes or g.pack > 1 or g.spectral_norm or g.minibatch_std:

@@ -109,9 +109,9 @@ class DCGANDiscriminator(nn.Module):
 
     Conditional D sees the label as extra input channels: `label_mode` "onehot" adds
     num_classes constant planes (fine for ~10 classes), "embed" adds one learned plane per
-    class (cheaper for many classes); or by "projection" (Miyato & Koyama 2018): the score
-    gains the inner product of a learned class vector with D's pooled last features, which
-    holds G to the asked class more tightly. `pack` > 1 judges groups of samples (PacGAN).
+    class (cheaper for many classes). `classify` adds an auxiliary classifier on D's pooled
+    last features (AC-GAN, Odena et al. 2017): forward(..., with_class=True) also returns
+    its class logits. `pack` > 1 judges groups of samples (PacGAN).
     Batch norm defaults to off when spectral_norm is on: SNGAN's D has none, and the two
     fight over the layer's scale. Use batch_norm=False also with gradient penalties.
     """
@@ -119,20 +119,20 @@ class DCGANDiscriminator(nn.Module):
     def __init__(self, channels: int, size: int, width: int = 64, num_classes: int = 0,
                  label_mode: str = "onehot", spectral_norm: bool = False,
                  batch_norm: bool | None = None, minibatch_std: bool = False, pack: int = 1,
-                 depth: int = 0):
+                 depth: int = 0, classify: bool = False):
         super().__init__()
         s0, n_down = plan(size)
-        if label_mode not in ("onehot", "embed", "projection"):
-            raise ValueError(f"label_mode must be 'onehot', 'embed' or 'projection', got "
-                             f"{label_mode!r}")
-        if label_mode == "projection" and num_classes and pack > 1:
-            raise ValueError("a projection discriminator judges one sample at a time (pack 1)")
+        if label_mode not in ("onehot", "embed"):
+            raise ValueError(f"label_mode must be 'onehot' or 'embed', got {label_mode!r}")
+        if classify and not (num_classes and pack == 1):
+            raise ValueError("an auxiliary classifier needs classes and one sample at a time "
+                             "(pack 1)")
         if pack < 1:
             raise ValueError(f"pack must be >= 1, got {pack}")
         self.size, self.num_classes, self.label_mode, self.pack = size, num_classes, label_mode, pack
         self.embed = (nn.Embedding(num_classes, size * size)
                       if num_classes and label_mode == "embed" else None)
-        extra = {"onehot": num_classes, "embed": 1}.get(label_mode, 0) if num_classes else 0
+        extra = (num_classes if label_mode == "onehot" else 1) if num_classes else 0
         bn = (not spectral_norm) if batch_norm is None else batch_norm
         ch = width
         convs: list[nn.Conv2d] = []
@@ -155,30 +155,27 @@ class DCGANDiscriminator(nn.Module):
         convs.append(last)
         layers.append(last)
         self.net = nn.Sequential(*layers)
-        self.project = (nn.Embedding(num_classes, ch + int(minibatch_std))
-                        if num_classes and label_mode == "projection" else None)
+        self.classify = nn.Linear(ch + int(minibatch_std), num_classes) if classify else None
         self.apply(init_weights)
-        if self.project is not None:
-            nn.init.normal_(self.project.weight, 0.0, 0.02)  # starts near the plain score
         if spectral_norm:
             for i, m in enumerate(self.net):
                 if m in convs:
                     self.net[i] = _sn(m)
-            if self.project is not None:
-                self.project = _sn(self.project)
+            if self.classify is not None:
+                self.classify = _sn(self.classify)
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None,
+                with_class: bool = False):
         if self.num_classes:
             if y is None:
                 raise ValueError("a conditional discriminator needs labels y")
             b, _, h, w = x.shape
-            if self.project is not None:
-                feats = self.net[:-1](x)  # (B, ch, s0, s0)
-                score = (self.project(y) * feats.sum((2, 3))).sum(1)
-                return self.net[-1](feats).flatten() + score
             if self.embed is not None:
                 planes = self.embed(y).view(b, 1, h, w)
             else:
                 planes = F.one_hot(y, self.num_classes)[:, :, None, None].expand(b, -1, h, w)
             x = torch.cat([x, planes.to(x.dtype)], 1)
+        if with_class:  # (logits (B,), class logits (B, num_classes))
+            feats = self.net[:-1](x)  # (B, ch, s0, s0)
+            return self.net[-1](feats).flatten(), self.classify(feats.mean((2, 3)))
         return self.net(_pack(x, self.pack)).flatten()
