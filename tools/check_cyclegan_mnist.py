@@ -87,7 +87,7 @@ def grid(rows: list[np.ndarray], path: Path, n: int = 16, scale: int = 4) -> Non
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("runs", nargs="+", help="NAME=RUN_DIR (or a run directory)")
-    p.add_argument("--q", type=Path, default=Path("/work/q"), help="mnist_a.npz + judge.pt")
+    p.add_argument("--q", type=Path, default=Path("q"), help="mnist_a.npz + judge.pt (digit_judge.py)")
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--grid", type=Path, help="PNG: inputs, then each run's translations")
     a = p.parse_args(argv)

@@ -144,7 +144,7 @@ def _cyclegan(cfg, info, b):
     from .models.cyclegan import PatchDiscriminator, ResnetGenerator
 
     c, ch = cfg.cyclegan, info.channels
-    G = ResnetGenerator(ch, ch, c.width, c.blocks)
+    G = ResnetGenerator(ch, ch, c.width, c.blocks, c.downsample, c.norm)
     D = PatchDiscriminator(ch, c.d_width, c.d_layers)
     x = torch.empty(b, *info.shape)
     # G and F each run twice a step (translation, cycle); D_A and D_B see real and fake.
