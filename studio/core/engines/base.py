@@ -166,6 +166,14 @@ def adam(params, lr: float, betas: tuple[float, float], device: torch.device) ->
     return FusedAdam(params, lr, betas, device)
 
 
+def linear_decay(step: int, steps: int, start: float) -> float:
+    """The learning-rate factor: 1 until `start` (a fraction of `steps`), then falling
+    linearly to 0 at the last step (CycleGAN's schedule; the GAN family's lr_decay_from)."""
+    if start >= 1.0 or steps <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (steps - step) / (steps * (1.0 - start))))
+
+
 def adam_set_lr(opt: torch.optim.Optimizer, lr: float, betas: tuple[float, float]) -> None:
     for group in opt.param_groups:
         group["lr"] = lr

@@ -22,7 +22,7 @@ from ..devices import load_generator_state, make_generator
 from ..losses import lsgan_d, lsgan_g
 from ..models.cyclegan import ImagePool, PatchDiscriminator, ResnetGenerator
 from . import speed
-from .base import Engine, StepResult, adam, adam_set_lr
+from .base import Engine, StepResult, adam, adam_set_lr, linear_decay
 
 N_PREVIEW = 8
 ROWS = ("A", "G(A)", "F(G(A))", "B", "F(B)", "G(F(B))")
@@ -83,10 +83,7 @@ class CycleGANEngine(Engine):
     def lr_scale(self) -> float:
         """1 until cyclegan.lr_decay_from of the run, then falling linearly to 0 at the last
         step (the paper: constant for 100 epochs, then 100 of linear decay)."""
-        steps, start = self.cfg.train.steps, self.cfg.cyclegan.lr_decay_from
-        if start >= 1.0 or steps <= 0:
-            return 1.0
-        return min(1.0, max(0.0, (steps - self.step_count) / (steps * (1.0 - start))))
+        return linear_decay(self.step_count, self.cfg.train.steps, self.cfg.cyclegan.lr_decay_from)
 
     def _apply_lr_scale(self) -> None:
         scale = self.lr_scale()

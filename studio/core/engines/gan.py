@@ -19,7 +19,7 @@ from ..losses import add_instance_noise, get_loss, gradient_penalty, instance_no
 from ..metrics.diversity import mean_pairwise_distance
 from ..metrics.modes import mode_metrics, mode_stats
 from . import speed
-from .base import Engine, StepResult, adam, adam_set_lr
+from .base import Engine, StepResult, adam, adam_set_lr, linear_decay
 from .gan_mlp_fast import LOSSES as FAST_LOSSES, FastMLPGAN, unsupported
 from .gan_parts import (WeightAverage, batch_diversity, build_models, d_score, eval_mode,
                         gan_field, grad_norm, view_of)
@@ -64,7 +64,7 @@ class GANEngine(Engine):
         # D judges the real and the fake batch in one pass where no layer mixes the samples of
         # a batch (batch norm, minibatch std) and packs of `pack` stay within each half: half
         # the calls for the same gradients (a 2-D step is mostly per-call overhead).
-        self.joint_d = (not g.minibatch_std and cfg.train.batch_size % g.pack == 0
+        self.joint_d = (not g.minibatch_std and not self.aux and cfg.train.batch_size % g.pack == 0
                         and not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
                                     for m in self.D.modules()))
         self._g_params, self._d_params = list(self.G.parameters()), list(self.D.parameters())
@@ -166,10 +166,7 @@ class GANEngine(Engine):
 
     def lr_scale(self) -> float:
         """1 until gan.lr_decay_from of the run, then falling linearly to 0 at the last step."""
-        steps, start = self.cfg.train.steps, self.cfg.gan.lr_decay_from
-        if start >= 1.0 or steps <= 0:
-            return 1.0
-        return min(1.0, max(0.0, (steps - self.step_count) / (steps * (1.0 - start))))
+        return linear_decay(self.step_count, self.cfg.train.steps, self.cfg.gan.lr_decay_from)
 
     def _apply_lr_scale(self) -> None:
         if self._lr_step == self.step_count:  # once a step: its D and G updates share it
@@ -222,16 +219,16 @@ class GANEngine(Engine):
             fake_in = add_instance_noise(fake.detach(), std, self.gen)
             if g.r1_gamma > 0:
                 real_in = real_in.detach().requires_grad_(True)
-            if self.aux:
-                logit_real, cls_real = self._D(real_in, y, with_class=True)
-                logit_real, logit_fake = logit_real.float(), self._D(fake_in, y).float()
-                both = torch.cat([logit_real.detach(), logit_fake.detach()])
-            elif self.joint_d:
+            if self.joint_d:
                 both = self._D(torch.cat([real_in, fake_in]),
                                None if y is None else y.repeat(2)).float()
                 logit_real, logit_fake = both.tensor_split(2)
             else:
-                logit_real, logit_fake = self._D(real_in, y).float(), self._D(fake_in, y).float()
+                if self.aux:
+                    logit_real, cls_real = self._D(real_in, y, with_class=True)
+                else:
+                    logit_real = self._D(real_in, y)
+                logit_real, logit_fake = logit_real.float(), self._D(fake_in, y).float()
                 both = torch.cat([logit_real.detach(), logit_fake.detach()])
             loss_d = self.loss.d(logit_real, logit_fake, g.label_smoothing)
             if self.aux:  # D learns to name the class of real images (AC-GAN)

@@ -57,14 +57,22 @@ class MinibatchStd(nn.Module):
         return torch.cat([x, std.expand(x.shape[0], 1, *x.shape[2:])], 1)
 
 
-def _refine(ch: int, depth: int, norm, act: nn.Module) -> list[nn.Module]:
+def _refine(ch: int, depth: int, norm, act) -> list[nn.Module]:
     """`depth` 3x3 stride-1 convs at one resolution, (B, ch, s, s) -> (B, ch, s, s): the
     plain DCGAN draws each scale with a single layer, which leaves broken strokes."""
     out: list[nn.Module] = []
     for _ in range(depth):
         out += [nn.Conv2d(ch, ch, 3, 1, 1, bias=norm is None)] + ([norm(ch)] if norm else [])
-        out.append(act)
+        out.append(act())
     return out
+
+
+def _relu() -> nn.Module:
+    return nn.ReLU(True)
+
+
+def _leaky() -> nn.Module:
+    return nn.LeakyReLU(0.2, True)
 
 
 class DCGANGenerator(nn.Module):
@@ -81,14 +89,13 @@ class DCGANGenerator(nn.Module):
         ch = width * _mult(n_up - 1)
         layers: list[nn.Module] = [
             nn.ConvTranspose2d(n_in, ch, s0, 1, 0, bias=False),  # (B, n_in, 1, 1) -> (B, ch, s0, s0)
-            nn.BatchNorm2d(ch), nn.ReLU(True)] + _refine(ch, depth, nn.BatchNorm2d, nn.ReLU(True))
+            nn.BatchNorm2d(ch), nn.ReLU(True)] + _refine(ch, depth, nn.BatchNorm2d, _relu)
         s = s0
         for i in range(n_up - 1):
             out = width * _mult(n_up - 2 - i)
             layers += [
                 nn.ConvTranspose2d(ch, out, 4, 2, 1, bias=False),  # (B, ch, s, s) -> (B, ch/2 or ch, 2s, 2s)
-                nn.BatchNorm2d(out), nn.ReLU(True)] + _refine(out, depth, nn.BatchNorm2d,
-                                                              nn.ReLU(True))
+                nn.BatchNorm2d(out), nn.ReLU(True)] + _refine(out, depth, nn.BatchNorm2d, _relu)
             ch, s = out, s * 2
         layers += [nn.ConvTranspose2d(ch, channels, 4, 2, 1, bias=False),  # (B, width, size/2, ..) -> (B, C, size, size)
                    nn.Tanh()]
@@ -145,7 +152,7 @@ class DCGANDiscriminator(nn.Module):
             conv = nn.Conv2d(ch, out, 4, 2, 1, bias=not bn)  # (B/p, ch, s, s) -> (B/p, 2ch or ch, s/2, s/2)
             convs.append(conv)
             layers += [conv] + ([nn.BatchNorm2d(out)] if bn else []) + [nn.LeakyReLU(0.2, True)]
-            more = _refine(out, depth, nn.BatchNorm2d if bn else None, nn.LeakyReLU(0.2, True))
+            more = _refine(out, depth, nn.BatchNorm2d if bn else None, _leaky)
             convs += [m for m in more if isinstance(m, nn.Conv2d)]
             layers += more
             ch = out
