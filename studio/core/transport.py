@@ -12,6 +12,7 @@ fork from a server that imported torch once (forkserver, started with the window
 """
 from __future__ import annotations
 
+import ctypes
 import io
 import multiprocessing as mp
 import os
@@ -156,14 +157,38 @@ def child(conn, controls: Controls, job: dict) -> None:
         conn.close()
 
 
+class Flag:
+    """A set-or-not flag shared with a training process, with the calls of threading.Event.
+    Not a multiprocessing Event: that takes a lock on every is_set, and a child killed while
+    holding it (it checks `stop` every step) would hang the window's next set() for good."""
+
+    def __init__(self, ctx):
+        self._value = ctx.RawValue(ctypes.c_bool, False)
+
+    def set(self) -> None:
+        self._value.value = True
+
+    def clear(self) -> None:
+        self._value.value = False
+
+    def is_set(self) -> bool:
+        return bool(self._value.value)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        end = None if timeout is None else time.monotonic() + timeout
+        while not self.is_set() and (end is None or time.monotonic() < end):
+            time.sleep(0.01)
+        return self.is_set()
+
+
 class ProcessTransport:
     """The session in a child process; its events through a pipe. A child that dies without
     a word (killed, a crash in a native kernel) ends in a `failed` and a `finished` event."""
 
     def __init__(self, job: dict):
         self._ctx = context()
-        self.controls = Controls(stop=self._ctx.Event(), pause=self._ctx.Event(),
-                                 quit=self._ctx.Event(), requests=self._ctx.Queue())
+        self.controls = Controls(stop=Flag(self._ctx), pause=Flag(self._ctx),
+                                 quit=Flag(self._ctx), requests=self._ctx.Queue())
         self.job = job
         self.process = None
         self._recv = None
@@ -215,6 +240,8 @@ class ProcessTransport:
         """Stop the run and its lingering; kill a child that does not end in `timeout`."""
         self.controls.stop.set()
         self.controls.quit.set()
+        # Requests nobody will read must not hold up this process's exit.
+        self.controls.requests.cancel_join_thread()
         p = self.process
         if p is None:
             return True

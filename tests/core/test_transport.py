@@ -1,6 +1,10 @@
 """The window's ways to run a session, without the window: a training process (the default)
 and a thread. Each is driven as the run handle drives it."""
+import os
+import signal
+import threading
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -99,6 +103,31 @@ def test_a_killed_training_process_ends_the_run_with_a_failed_event(tmp_path):
             t.process.kill()
     failed = [e for e in events if e.kind == "failed"]
     assert failed and failed[0].data["exit_code"] == -9 and events[-1].kind == "finished"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a stand-in child")
+def test_a_child_killed_while_checking_the_controls_leaves_them_usable(tmp_path):
+    # The child checks `stop` and `pause` every step; killed at any moment, it must not take
+    # a lock with it that the window's next stop.set() would wait on for ever.
+    t = make_transport(small_cfg(), tmp_path / "r", "new", None, 1, 0.2)
+    c = t.controls
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # the stand-in child: check the flags as fast as it can
+        try:
+            while True:
+                c.stop.is_set() or c.pause.is_set()
+        finally:
+            os._exit(0)
+    time.sleep(0.3)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    setter = threading.Thread(target=lambda: (c.stop.set(), c.pause.set()), daemon=True)
+    setter.start()
+    setter.join(5.0)
+    assert not setter.is_alive() and c.stop.is_set() and c.pause.is_set()
+    assert t.end(1.0)
 
 
 def test_resume_in_the_process_continues_the_checkpoint(tmp_path):
