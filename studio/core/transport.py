@@ -26,7 +26,7 @@ from typing import Iterator
 from .session import Controls, Event, TrainingSession
 
 # What the fork server imports once for every child it forks (nothing of Qt).
-PRELOAD = ["torch", "studio.core.engines", "studio.core.runner", "studio.core.transport"]
+PRELOAD = ["torch", "torch._dynamo", "studio.core.engines", "studio.core.runner", "studio.core.transport"]
 EXIT_GRACE_S = 10.0  # a child told to quit has this long to end before it is killed
 POLL_S = 0.5
 
