@@ -7,7 +7,9 @@ navy -> orange axis of domain B) and lets the independent judge (tools/digit_jud
 on the other half) read the digits. Prints, per run, the judge's label accuracy on the inputs
 themselves (28 -> size -> 28) and on the translations (as read back, and with each image's
 contrast stretched, as the judge is fragile to it), and the mean absolute colour error
-against the exact recolouring; the same on the run's own training digits (domain A).
+against the exact recolouring; the same on the run's own training digits (domain A). With
+q/judge_robust.pt (digit_judge.py train --robust) it also reads them with the judge that
+was trained on dimmed, lifted and blurred ink.
 
     python tools/check_cyclegan_mnist.py before=/tmp/cyc_before after=/tmp/cyc_run \
         --q /work/q --grid /work/q/cyclegan_grid.png
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from digit_judge import Scorer  # noqa: E402
+from digit_judge import Scorer, judge_file  # noqa: E402
 from studio.core.data import to_u8  # noqa: E402
 from studio.core.data.domains import NAVY, ORANGE, _resize, colourise, make_pair  # noqa: E402
 from studio.core.trained import load_run  # noqa: E402
@@ -60,17 +62,19 @@ def to28(x: np.ndarray) -> torch.Tensor:
                          antialias=True, align_corners=False).clamp(0, 1)
 
 
-def evaluate(engine, scorer: Scorer, a_u8: np.ndarray, labels: np.ndarray) -> dict:
+def evaluate(engine, scorers: dict, a_u8: np.ndarray, labels: np.ndarray) -> dict:
     gray = a_u8[:, :1].astype(np.float32) / 255.0  # what the model is shown, as ink
     out = engine.sample(len(a_u8), input=a_u8)["images"]
     exact = colourise(gray)
     y = torch.from_numpy(np.asarray(labels)).long()
-    acc = lambda v: scorer.score(to28(v), y)["label_acc"]  # noqa: E731
-    return {"inputs_acc": acc(gray), "translated_acc": acc(ink(out)),
-            "inputs_acc_stretched": acc(stretch(gray)),
-            "translated_acc_stretched": acc(stretch(ink(out))),
-            "colour_err": round(float(np.abs(out - exact).mean()), 4),
-            "_gray": gray, "_ink": ink(out), "_rgb": out}
+    r = {"colour_err": round(float(np.abs(out - exact).mean()), 4)}
+    for name, scorer in scorers.items():
+        acc = lambda v: scorer.score(to28(v), y)["label_acc"]  # noqa: E731
+        r.update({f"{name}inputs_acc": acc(gray), f"{name}translated_acc": acc(ink(out))})
+        if not name:
+            r.update(inputs_acc_stretched=acc(stretch(gray)),
+                     translated_acc_stretched=acc(stretch(ink(out))))
+    return {**r, "_gray": gray, "_ink": ink(out), "_rgb": out}
 
 
 def grid(rows: list[np.ndarray], path: Path, n: int = 16, scale: int = 4) -> None:
@@ -92,7 +96,9 @@ def main(argv=None) -> None:
     p.add_argument("--grid", type=Path, help="PNG: inputs, then each run's translations")
     a = p.parse_args(argv)
     torch.set_num_threads(1)
-    scorer = Scorer(a.q)
+    scorers = {"": Scorer(a.q)}
+    if (a.q / judge_file(True)).exists():  # digit_judge.py train --robust
+        scorers["robust_"] = Scorer(a.q, robust=True)
     mn = np.load(a.q / "mnist_a.npz")
     x28, y = mn["images"][: a.n], mn["labels"][: a.n]
     rows, results = [], {}
@@ -101,9 +107,9 @@ def main(argv=None) -> None:
         name = name or run
         cfg, engine, _ = load_run(run, "cpu", whole_data=True)
         size = cfg.data.image_size
-        r = evaluate(engine, scorer, domain_a_look(x28, size), y)
+        r = evaluate(engine, scorers, domain_a_look(x28, size), y)
         pair = make_pair(cfg.data.name, size, cfg.train.seed)
-        t = evaluate(engine, scorer, to_u8(pair.a), pair.labels_a.numpy())
+        t = evaluate(engine, scorers, to_u8(pair.a), pair.labels_a.numpy())
         results[name] = {"mnist": {k: v for k, v in r.items() if k[0] != "_"},
                          "train": {k: v for k, v in t.items() if k[0] != "_"}}
         print(name, json.dumps(results[name]), flush=True)

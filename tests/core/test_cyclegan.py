@@ -4,7 +4,7 @@ import torch
 
 from studio.config import ConfigError, RunConfig
 from studio.core.data import DataError, to_float
-from studio.core.data.domains import load_domains, make_pair
+from studio.core.data.domains import colourise, load_domains, make_pair
 from studio.core.engines import make_engine
 from studio.presets import PRESETS
 
@@ -31,22 +31,23 @@ def test_offline_pairs_are_unpaired_and_in_their_domains():
 
 
 def test_translation_keeps_the_digit_and_cycle_error_falls():
-    from sklearn.linear_model import LogisticRegression
-
     e = make_engine(small_cfg())
     d = e.data
     assert d.a.dtype == d.b.dtype == torch.uint8  # held as uint8, converted per batch
-    b = to_float(d.b)
-    # A classifier trained on real domain-B digits judges G's translations of A digits.
-    clf = LogisticRegression(max_iter=1000).fit(b.flatten(1).numpy(), d.labels_b.numpy())
-    assert clf.score(b.flatten(1).numpy(), d.labels_b.numpy()) > 0.9
     cycle = []
     for _ in range(150):
         cycle.append(float(e.step().metrics["cycle_a"]))
+    a = to_float(d.a[:300])
     out = e.translate(d.a[:300])
-    acc = (clf.predict(out.flatten(1).numpy()) == d.labels_a[:300].numpy()).mean()
-    assert acc > 0.5, acc  # chance is 0.1
+    # The exact answer is each digit recoloured; G's translation must be nearer to its own
+    # digit's recolouring than to any other of the 300 (chance: 1 in 300;
+    # about 0.6 after these 150 steps).
+    exact = torch.from_numpy(colourise(a[:, :1].numpy()))
+    dist = torch.cdist(out.flatten(1), exact.flatten(1))
+    own = (dist.argmin(1) == torch.arange(len(a))).float().mean()
+    assert own > 0.4, own  # 0.01 untrained
     # In domain B: coloured like B, not gray like A.
+    b = to_float(d.b)
     colour = (out[:, 2] - out[:, 0]).abs().mean()
     assert abs(colour - (b[:, 2] - b[:, 0]).abs().mean()) < 0.1 and colour > 0.2
     assert np.mean(cycle[-20:]) < 0.6 * np.mean(cycle[:20])

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from .files import DataError
 
 DOMAIN_SETS = ("digits-invert", "digits-colour", "shapes-outline", "folder-pair")
+DIGIT_COPIES = 3  # placements of each offline digit in the image-pair sets
 NAVY, ORANGE = np.array([0.08, 0.12, 0.38], np.float32), np.array([1.0, 0.62, 0.12], np.float32)
 
 
@@ -54,6 +55,25 @@ def _resize(x: np.ndarray, size: int) -> torch.Tensor:
     return t.clamp_(0, 1).contiguous()
 
 
+def _placed(x: np.ndarray, size: int, copies: int, seed: int) -> torch.Tensor:
+    """`copies` of each image at size x size, each shrunk to 55-100% of the frame, turned by
+    up to 12 degrees and moved within it: the 8x8 digits fill their frame with thick strokes,
+    and a translator that saw only those does not keep the thinner, smaller digits of MNIST."""
+    t = _resize(np.repeat(x, copies, axis=0), 2 * size)  # place at twice the size, then shrink
+    n = len(t)
+    g = torch.Generator().manual_seed(seed)
+    scale = 0.55 + 0.45 * torch.rand(n, generator=g)
+    angle = torch.deg2rad(24 * torch.rand(n, generator=g) - 12)
+    shift = (2 * torch.rand(n, 2, generator=g) - 1) * (1 - scale)[:, None]
+    cos, sin = angle.cos() / scale, angle.sin() / scale
+    # affine_grid maps output to input coordinates: the inverse of scale, turn, then shift.
+    rot = torch.stack([torch.stack([cos, sin], 1), torch.stack([-sin, cos], 1)], 1)
+    theta = torch.cat([rot, -(rot @ shift[:, :, None])], 2)
+    grid = F.affine_grid(theta, list(t.shape), align_corners=False)
+    placed = F.grid_sample(t, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    return _resize(placed.numpy(), size)
+
+
 def make_pair(name: str, size: int = 16, seed: int = 0, n_shapes: int = 2000) -> DomainPair:
     """One of the offline pairs, as CPU tensors; DataError for an unknown name."""
     if name in ("digits-invert", "digits-colour"):
@@ -61,8 +81,9 @@ def make_pair(name: str, size: int = 16, seed: int = 0, n_shapes: int = 2000) ->
 
         x, y = load_digits_images(8)
         ia, ib = _halves(len(x), seed)
-        a = _resize(x[ia], size)
-        b = _resize(x[ib], size)
+        a = _placed(x[ia], size, DIGIT_COPIES, seed)
+        b = _placed(x[ib], size, DIGIT_COPIES, seed + 1)
+        ya, yb = (torch.from_numpy(np.repeat(y[i], DIGIT_COPIES)) for i in (ia, ib))
         if name == "digits-invert":
             b = 1 - b
             names = ("digits", "inverted digits")
@@ -70,7 +91,7 @@ def make_pair(name: str, size: int = 16, seed: int = 0, n_shapes: int = 2000) ->
             a = a.repeat(1, 3, 1, 1)  # both sides RGB, so identity loss applies
             b = torch.from_numpy(colourise(b.numpy()))
             names = ("digits", "colour digits")
-        return DomainPair(a, b, torch.from_numpy(y[ia]), torch.from_numpy(y[ib]), names, name)
+        return DomainPair(a, b, ya, yb, names, name)
     if name == "shapes-outline":
         from .shapes import make_shapes
 
