@@ -165,6 +165,10 @@ class GANConfig:
                           "this decay (0 = off; 0.999 typical): steadier, cleaner pictures than "
                           "the last step's G. Set before Start.",
                           lo=0.0, hi=0.9999, label="Weight average (EMA)")
+    truncation: float = opt(1.0, "Samples and previews draw their noise z from N(0, t²) with this "
+                                 "t (training always uses 1): below 1, fewer odd samples and less "
+                                 "variety (the truncation trick); 1 = as trained.",
+                            lo=0.1, hi=2.0, live=True, label="Sample truncation")
     model_file: str = opt("", "Your own networks: a Python file that defines generator(...) and "
                               "discriminator(...) (see the README). Empty = the studio's own "
                               "networks, sized by the fields above.", label="Model file (.py)")

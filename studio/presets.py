@@ -43,8 +43,10 @@ _GAN_2D = {"model": "gan", "gan.latent_dim": 2, "gan.hidden": 128, "gan.layers":
 _DCGAN_28 = {"model": "gan", "data.image_size": 28, "gan.arch": "dcgan", "gan.width": 32,
              "gan.latent_dim": 64, "gan.depth": 1, "gan.ema": 0.99, "gan.lr_g": 5e-4,
              "gan.lr_d": 5e-4, "gan.beta1": 0.5, "train.batch_size": 64}
+# Truncation 0.9: more samples read as the asked digit, and a lower Fréchet distance too
+# (unconditional DCGANs gained neither; README, "Image quality on real MNIST").
 _CGAN_28 = {**_DCGAN_28, "gan.conditional": True, "gan.aux_weight": 1.0, "gan.lr_g": 4e-4,
-            "gan.lr_d": 4e-4}
+            "gan.lr_d": 4e-4, "gan.truncation": 0.9}
 
 _ALL = [
     Preset("gan-ring8", "A GAN learns a ring of 8 tight Gaussians (2-D).",

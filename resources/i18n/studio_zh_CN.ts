@@ -1810,6 +1810,14 @@ one folder</source>
             <translation>权重滑动平均（EMA）</translation>
         </message>
         <message>
+            <source>Samples and previews draw their noise z from N(0, t²) with this t (training always uses 1): below 1, fewer odd samples and less variety (the truncation trick); 1 = as trained.</source>
+            <translation>样本和预览的噪声 z 取自 N(0, t²)，t 为此值（训练时总是 1）：小于 1 时，怪样本更少，多样性也更低（截断技巧）；1 = 与训练相同。</translation>
+        </message>
+        <message>
+            <source>Sample truncation</source>
+            <translation>采样截断</translation>
+        </message>
+        <message>
             <source>Your own networks: a Python file that defines generator(...) and discriminator(...) (see the README). Empty = the studio's own networks, sized by the fields above.</source>
             <translation>你自己的网络：一个定义 generator(...) 和 discriminator(...) 的 Python 文件（见 README）。留空 = 使用工作室自带的网络，大小由上面的字段决定。</translation>
         </message>

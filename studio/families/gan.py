@@ -10,7 +10,7 @@ FAMILIES = [Family(
           "gan.loss", "gan.lr_g", "gan.lr_d", "gan.beta1", "gan.beta2", "gan.d_steps",
           "gan.label_smoothing", "gan.instance_noise", "gan.instance_noise_steps",
           "gan.r1_gamma", "gan.gp_weight", "gan.pack", "gan.spectral_norm",
-          "gan.minibatch_std", "gan.ema") + TRAIN_FORM,
+          "gan.minibatch_std", "gan.ema", "gan.truncation") + TRAIN_FORM,
     curves=(Curve(0, "loss_g", "G loss", "#e4572e"), Curve(0, "loss_d", "D loss", "#2e86ab"),
             Curve(1, "d_real", "D(x)", "#3bb273"), Curve(1, "d_fake", "D(G(z))", "#e1a100"),
             Curve(2, "grad_norm_g", "|grad G|", "#e4572e"),

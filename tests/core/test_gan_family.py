@@ -68,6 +68,19 @@ def test_conditional_dcgan_preview_has_a_row_per_class_and_samples_by_label():
         e.sample(2, label=10)
 
 
+def test_truncation_narrows_samples_and_previews_of_the_open_run():
+    e = make_engine(gan_cfg(data="ring8"), CPU)
+    for _ in range(20):
+        e.step()
+    spread = lambda x: float(torch.as_tensor(x).std(0).mean())  # noqa: E731
+    wide, wide_preview = spread(e.sample(2000)["points"]), spread(e.preview()["fake"])
+    cut = e.cfg.copy()
+    cut.set("gan.truncation", 0.1)  # live: the open run's next samples and previews
+    e.set_hyperparameters(cut)
+    assert spread(e.sample(2000)["points"]) < 0.5 * wide
+    assert spread(e.preview()["fake"]) < 0.5 * wide_preview
+
+
 def test_unconditional_model_refuses_a_label():
     e = make_engine(gan_cfg(), CPU)
     with pytest.raises(DataError, match="not conditional"):

@@ -366,7 +366,7 @@ class GANEngine(Engine):
         return self._preview(field=False)
 
     def _preview(self, field: bool) -> dict:
-        fake = self._generate(self.fixed_z, self.fixed_y)
+        fake = self._generate(self.fixed_z * self.cfg.gan.truncation, self.fixed_y)
         if self.kind == "points":
             out = {"kind": "points", "real": self.fixed_real.cpu().numpy(),
                    "fake": fake.cpu().numpy(), "step": self.step_count}
@@ -417,7 +417,7 @@ class GANEngine(Engine):
                  else torch.arange(n) % self.num_classes).to(self.device)
         elif label is not None:
             self.label_index(label)  # raises: not conditional
-        out = self._generate(self._noise(n), y)
+        out = self._generate(self._noise(n) * self.cfg.gan.truncation, y)
         res = ({"points": out.cpu().numpy()} if self.kind == "points"
                else {"images": ((out + 1) / 2).clamp(0, 1).cpu().numpy()})
         if y is not None:
