@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from .loops import AtThreads, Child, Limit, Runner, Window, peak_rss_mb, sync
-from .rows import QUICK_ROWS, ROWS, TINY_ENV, default_threads, has_qt, row_config
+from .rows import QUICK_ROWS, ROWS, TINY_ENV, TINY_ROWS, default_threads, has_qt, row_config
 from .table import format_table
 
 __all__ = ["run_bench", "bench_training_row", "main", "format_table", "row_config", "ROWS",
@@ -242,7 +242,7 @@ def run_bench(device: str = "cpu", quick: bool = False, threads: int | None = No
     if not window:
         say("PySide6 or pyqtgraph is not installed here: the window loop (c) and the start-up "
             "time are left out")
-    for name in (QUICK_ROWS if quick else tuple(ROWS)):
+    for name in (TINY_ROWS if os.environ.get(TINY_ENV) else QUICK_ROWS if quick else tuple(ROWS)):
         say(f"measuring {ROWS[name][0]} ...")
         out["rows"][name] = bench_training_row(name, dev.type, threads, s, say, window)
     say("measuring EM ...")

@@ -21,6 +21,7 @@ ROWS = {
     "gan2d-preset": ("2-D GAN gan-ring8 preset, batch 128", "gan-ring8", {}),
 }
 QUICK_ROWS = ("dcgan28", "vae", "gan2d")
+TINY_ROWS = ("dcgan28",)  # the tests: every loop of one row (the rows differ only in config)
 
 
 def has_qt() -> bool:

@@ -1,7 +1,8 @@
 """Soak: train with every panel live for a while; the memory of the window and of its training
 process stays flat, the window keeps painting.
 
-Bounded: SOAK_SECONDS (default 40) of training. Marked slow; CI runs it.
+Bounded: SOAK_SECONDS (default 40) of training. Marked slow, so not in the default run:
+`QT_QPA_PLATFORM=offscreen python -m pytest -m slow`.
 """
 import os
 import sys
