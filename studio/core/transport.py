@@ -157,6 +157,9 @@ def child(conn, controls: Controls, job: dict) -> None:
         conn.close()
 
 
+_FLAGS_KEPT: list = []  # a few bytes per run
+
+
 class Flag:
     """A set-or-not flag shared with a training process, with the calls of threading.Event.
     Not a multiprocessing Event: that takes a lock on every is_set, and a child killed while
@@ -164,6 +167,9 @@ class Flag:
 
     def __init__(self, ctx):
         self._value = ctx.RawValue(ctypes.c_bool, False)
+        # Never freed: a child that outlives its transport may still set its flags, and freed
+        # shared memory would become the next run's flags (a stop no one asked for).
+        _FLAGS_KEPT.append(self._value)
 
     def set(self) -> None:
         self._value.value = True

@@ -42,6 +42,17 @@ _windows: list = []
 DEFAULT_SIZE = (1600, 1000)  # a first start, shrunk to the screen
 
 
+def new_run_dir(name: str) -> Path:
+    """A folder for a new run: NAME-DATE-TIME, with -2, -3 ... when a run started in the same
+    second already has that name (a run can start and stop within a second)."""
+    base = runs_root() / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
+
+
 class MainWindow(QMainWindow):
     checkpoint_saved = Signal(str)  # path, emitted in the GUI thread
     replaced = Signal(object)  # the window rebuilt in another language
@@ -324,8 +335,7 @@ class MainWindow(QMainWindow):
             self.view.reset()
             mode = "new"
             if self.view.keeps_runs:
-                stamp = time.strftime("%Y%m%d-%H%M%S")
-                self.run_dir = runs_root() / f"{self.controls.preset.currentText()}-{stamp}"
+                self.run_dir = new_run_dir(self.controls.preset.currentText())
         self.run.start(cfg, self.run_dir if self.view.keeps_runs else None, mode, resume)
         self.resume_state = None
 
@@ -495,8 +505,7 @@ class MainWindow(QMainWindow):
         self.resume_state = ck
         self.step = ck["step"]
         parent = Path(path).parent
-        self.run_dir = parent if (parent / "config.json").exists() else \
-            runs_root() / f"resumed-{time.strftime('%Y%m%d-%H%M%S')}"
+        self.run_dir = parent if (parent / "config.json").exists() else new_run_dir("resumed")
         opened = (self.tr("Opened %1 at step %2; press Start to continue") if self.view.run_controls
                   else self.tr("Opened %1 at step %2; step on with E-step, M-step or Play"))
         self.statusBar().showMessage(opened.replace("%1", path).replace("%2", str(ck["step"])))
