@@ -5,7 +5,7 @@ DIR receives
   generator.pt    TorchScript: forward(z[, labels]) -> what `main.py sample` writes (images
                   in [0, 1] (N, C, H, W), or points (N, 2) in the data's units)
   generator.onnx  the same as ONNX, when the optional `onnx` package is installed
-  model.json      latent size, classes, shape, the noise batch size
+  model.json      latent size, classes, shape, the noise batch size and scale (gan.truncation)
   generate.py     samples with plain torch: python generate.py --n 16 --out samples.npz
 The noise generate.py draws is the noise `sample --seed S` draws, so both give the same
 samples for the same seed.
@@ -24,25 +24,23 @@ from ..config import ConfigError
 SCRIPT = Path(__file__).with_name("generate_template.py")
 
 
-class _Images(nn.Module):
-    """A GAN's generator, its [-1, 1] output mapped to [0, 1] as `sample` does."""
-
-    def __init__(self, net: nn.Module, conditional: bool):
-        super().__init__()
-        self.net, self.conditional = net, conditional
-
-    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        x = self.net(z, labels) if self.conditional else self.net(z)
-        return ((x.float() + 1) / 2).clamp(0, 1)
-
-
 class _Points(nn.Module):
-    def __init__(self, net: nn.Module, conditional: bool):
+    """A GAN's generator, its noise scaled by gan.truncation as `sample` does."""
+
+    def __init__(self, net: nn.Module, conditional: bool, truncation: float = 1.0):
         super().__init__()
-        self.net, self.conditional = net, conditional
+        self.net, self.conditional, self.truncation = net, conditional, truncation
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        z = z * self.truncation
         return (self.net(z, labels) if self.conditional else self.net(z)).float()
+
+
+class _Images(_Points):
+    """... and its [-1, 1] output mapped to [0, 1]."""
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        return ((super().forward(z, labels) + 1) / 2).clamp(0, 1)
 
 
 class _Decoder(nn.Module):
@@ -64,9 +62,10 @@ def sampler(cfg, engine) -> tuple[nn.Module, dict]:
     if cfg.model == "gan":
         cond = engine.num_classes > 0
         kind = engine.kind
-        wrap = (_Points if kind == "points" else _Images)(engine.sampler, cond)
+        wrap = (_Points if kind == "points" else _Images)(engine.sampler, cond,
+                                                          cfg.gan.truncation)
         meta = {"latent_dim": cfg.gan.latent_dim, "num_classes": engine.num_classes,
-                "classes": engine.classes if cond else []}
+                "classes": engine.classes if cond else [], "truncation": cfg.gan.truncation}
     elif cfg.model in ("ae", "vae", "ae-vs-vae"):
         model = engine.model
         cond = bool(model.conditional)

@@ -25,8 +25,10 @@ from typing import Iterator
 
 from .session import Controls, Event, TrainingSession
 
-# What the fork server imports once for every child it forks (nothing of Qt).
-PRELOAD = ["torch", "torch._dynamo", "studio.core.engines", "studio.core.runner", "studio.core.transport"]
+# What the fork server imports once for every child it forks (nothing of Qt). torch._dynamo:
+# every optimizer imports it (torch's add_param_group), 1.5-2 s a run otherwise.
+PRELOAD = ["torch", "torch._dynamo", "studio.core.engines", "studio.core.runner",
+           "studio.core.transport"]
 EXIT_GRACE_S = 10.0  # a child told to quit has this long to end before it is killed
 POLL_S = 0.5
 
@@ -157,9 +159,6 @@ def child(conn, controls: Controls, job: dict) -> None:
         conn.close()
 
 
-_FLAGS_KEPT: list = []  # a few bytes per run
-
-
 class Flag:
     """A set-or-not flag shared with a training process, with the calls of threading.Event.
     Not a multiprocessing Event: that takes a lock on every is_set, and a child killed while
@@ -167,9 +166,6 @@ class Flag:
 
     def __init__(self, ctx):
         self._value = ctx.RawValue(ctypes.c_bool, False)
-        # Never freed: a child that outlives its transport may still set its flags, and freed
-        # shared memory would become the next run's flags (a stop no one asked for).
-        _FLAGS_KEPT.append(self._value)
 
     def set(self) -> None:
         self._value.value = True

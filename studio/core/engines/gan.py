@@ -353,7 +353,8 @@ class GANEngine(Engine):
         return self.ema.net if self.ema is not None else self.G
 
     def _generate(self, z, y=None) -> torch.Tensor:
-        G = self.sampler
+        """Samples from noise z ~ N(0, 1), scaled by gan.truncation (as exports do)."""
+        G, z = self.sampler, z * self.cfg.gan.truncation
         with eval_mode(G), torch.inference_mode():
             return torch.cat([(G(z[i:i + 1024]) if y is None else G(z[i:i + 1024], y[i:i + 1024]))
                               for i in range(0, len(z), 1024)]).float()
@@ -366,7 +367,7 @@ class GANEngine(Engine):
         return self._preview(field=False)
 
     def _preview(self, field: bool) -> dict:
-        fake = self._generate(self.fixed_z * self.cfg.gan.truncation, self.fixed_y)
+        fake = self._generate(self.fixed_z, self.fixed_y)
         if self.kind == "points":
             out = {"kind": "points", "real": self.fixed_real.cpu().numpy(),
                    "fake": fake.cpu().numpy(), "step": self.step_count}
@@ -417,7 +418,7 @@ class GANEngine(Engine):
                  else torch.arange(n) % self.num_classes).to(self.device)
         elif label is not None:
             self.label_index(label)  # raises: not conditional
-        out = self._generate(self._noise(n) * self.cfg.gan.truncation, y)
+        out = self._generate(self._noise(n), y)
         res = ({"points": out.cpu().numpy()} if self.kind == "points"
                else {"images": ((out + 1) / 2).clamp(0, 1).cpu().numpy()})
         if y is not None:
